@@ -1,0 +1,275 @@
+"""Find policy documents: titles in "Article:" fields and document phrases in running text.
+
+Fourth step of the pipeline. A document is named twice in a top-5 item: by its formal title
+(with the Chinese title in brackets) in the "Article:" or "Policy name:" field, and by a phrase
+in "At a glance" ("The MIIT and six other departments issued a plan for ..."). Both become one
+`DocumentMention` key here, with the item's "Issuing bodies" and "Date" fields attached. In the
+news bullets a document is only a phrase after an issuing verb, dated by its bullet.
+Documents are kept in ``doc._.documents`` rather than ``doc.ents`` because their titles contain
+other entities (sectors, programmes) that relations need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.lexicon import load_rules
+from extract.segment import Layout, Segment, all_dates
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_LINK = re.compile(r"\s*\((?:Link|link|Link\))\)+|\s*\(\s*Link\s*\)")
+_WORDS = re.compile(r"[A-Za-z0-9][\w\-']*")
+_DETERMINERS = {"a", "an", "the", "its", "their", "several", "two", "three", "four", "five", "his", "her"}
+_ISSUER_CLASSES = {"Agency", "Organization"}
+
+
+@dataclass
+class DocumentMention:
+    """One named policy document inside one briefing."""
+
+    key: str
+    title: str
+    start: int
+    end: int
+    rule: str
+    names: list[str] = field(default_factory=list)
+    zh: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    issuers: list[tuple[str, int, int]] = field(default_factory=list)
+    date: str = ""
+    item: int = 0
+    section: str = ""
+    evidence: list[tuple[int, int]] = field(default_factory=list)
+
+
+def document_key(title: str) -> str:
+    """Local key of a document: its English title, normalised."""
+    return "PolicyDocument:" + re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+def split_titles(value: str) -> list[tuple[str, int, int, str]]:
+    """Split an "Article:" field into (English title, start, end, Chinese title) tuples.
+
+    Titles are separated by their Chinese titles, which follow in brackets or directly.
+
+    Example:
+        >>> split_titles("Plan A (计划甲) (Link), Notice B (通知乙) (Link)")
+        [('Plan A', 0, 6, '计划甲'), ('Notice B', 25, 33, '通知乙')]
+    """
+    titles = []
+    cursor = 0
+    position = 0
+    while position < len(value):
+        match = _CJK.search(value, position)
+        if not match:
+            break
+        group_start = match.start()
+        back = group_start - 1
+        while back >= cursor and value[back] in "《“\" ":
+            back -= 1
+        if back >= cursor and value[back] in "(（":
+            group_start, depth, end = back, 0, back
+            while end < len(value):
+                depth += value[end] in "(（"
+                depth -= value[end] in ")）"
+                end += 1
+                if depth == 0:
+                    break
+            zh = value[group_start + 1:end - 1]
+        else:
+            end = group_start
+            while end < len(value) and (not value[end].isascii() or value[end] in "()0123456789- "):
+                if value[end] == "(" and value[end:end + 5] == "(Link":
+                    break
+                end += 1
+            zh = value[group_start:end]
+        english = value[cursor:group_start]
+        lead = len(english) - len(english.lstrip(" ,;"))
+        title = english.strip(" ,;")
+        if title:
+            titles.append((title, cursor + lead, cursor + lead + len(title), zh.strip()))
+        elif titles and not titles[-1][3]:
+            titles[-1] = (*titles[-1][:3], zh.strip())
+        cursor = position = end
+    rest = value[cursor:].strip(" ,;")
+    if len(rest.split()) >= 3 and not _CJK.search(rest):
+        start = value.index(rest, cursor)
+        titles.append((rest, start, start + len(rest), ""))
+    return titles
+
+
+@lru_cache(maxsize=1)
+def _phrase_rules() -> dict:
+    rules = load_rules("documents.yml")
+    alternation = lambda words: "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # noqa: E731
+    nouns = alternation(rules["document_nouns"])
+    modifiers = alternation(rules["document_modifiers"])
+    return {
+        "trigger": re.compile(
+            rf"\b(?:{alternation(rules['issue_verbs'])})\s+(?:(?:{modifiers}|\d{{4}})\s+)*?(?P<phrase>(?:(?:{modifiers}|\d{{4}})\s+)*(?:{nouns})\b)",
+            re.IGNORECASE,
+        ),
+        "stoppers": re.compile(rf"\s(?:{alternation(rules['phrase_stoppers'])})\b|[.;:()\[\]\n]|,|\s-\s|\s–\s", re.IGNORECASE),
+        "nouns": set(rules["document_nouns"]),
+    }
+
+
+def phrase_documents(text: str, segments: list[Segment]) -> list[tuple[int, int, int]]:
+    """Document phrases after an issuing verb: (verb start, phrase start, phrase end)."""
+    rules = _phrase_rules()
+    found = []
+    for segment in segments:
+        line = text[segment.start:segment.end]
+        for match in rules["trigger"].finditer(line):
+            phrase_start = match.start("phrase")
+            words = line[phrase_start:].split(" ")
+            while words and words[0].lower() in _DETERMINERS:
+                phrase_start += len(words[0]) + 1
+                words = words[1:]
+            stop = rules["stoppers"].search(line, match.end("phrase"))
+            end = stop.start() if stop else len(line)
+            phrase = line[phrase_start:end]
+            if len(phrase.split()) < 3 and stop and stop.group(0).strip().lower() in ("that", "which"):
+                later = rules["stoppers"].search(line, stop.end())
+                end = later.start() if later else len(line)
+            words = line[phrase_start:end].split()
+            if len(words) > 30:
+                end = phrase_start + len(" ".join(words[:30]))
+            phrase = line[phrase_start:end].rstrip(" ,'\"")
+            if len(phrase.split()) >= 2:
+                found.append((segment.start + match.start(), segment.start + phrase_start, segment.start + phrase_start + len(phrase)))
+    return found
+
+
+def _field_values(text: str, layout: Layout, item: int, name: str) -> list[Segment]:
+    return [s for s in layout.segments if s.section == "top" and s.item == item and s.field == name and s.kind == "field"]
+
+
+def _ents_in(doc: Doc, start: int, end: int, classes: set[str]):
+    return [e for e in doc.ents if start <= e.start_char and e.end_char <= end and e.label_ in classes]
+
+
+def _issuer_groups(doc: Doc, segment: Segment) -> list[list[tuple[str, int, int]]]:
+    groups, cursor = [], segment.value_start
+    value = doc.text[segment.value_start:segment.end]
+    for part in value.split(";"):
+        end = cursor + len(part)
+        groups.append([(e.kb_id_, e.start_char, e.end_char) for e in _ents_in(doc, cursor, end, _ISSUER_CLASSES)])
+        cursor = end + 1
+    return [g for g in groups if g]
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = {w.lower() for w in _WORDS.findall(a)}, {w.lower() for w in _WORDS.findall(b)}
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
+    """Documents named in the "Article:" / "Policy name:" fields of the top-5 items."""
+    text = doc.text
+    found = []
+    items = sorted({s.item for s in layout.segments if s.section == "top" and s.item})
+    for item in items:
+        article_segments = _field_values(text, layout, item, "article") + _field_values(text, layout, item, "article_zh")
+        if not article_segments:
+            continue
+        article_segments.sort(key=lambda s: s.start)
+        value_start = article_segments[0].value_start
+        value_end = article_segments[-1].end
+        value = _LINK.sub(lambda m: " " * len(m.group(0)), text[value_start:value_end]).replace("\n", " ")
+        titles = split_titles(value)
+        issuer_groups = [g for s in _field_values(text, layout, item, "issuers") for g in _issuer_groups(doc, s)]
+        dates = [d for s in _field_values(text, layout, item, "date") for d in all_dates(text[s.value_start:s.end])]
+        mentions = []
+        for index, (title, start, end, zh) in enumerate(titles):
+            title = title.strip('"\' ')
+            mention = DocumentMention(document_key(title), title, value_start + start, value_start + end, "document.field",
+                                      names=[title], zh=[zh] if zh else [], item=item, section="top")
+            mention.spans.append((mention.start, mention.end))
+            if issuer_groups:
+                group = issuer_groups[index] if len(issuer_groups) == len(titles) else issuer_groups[min(index, len(issuer_groups) - 1)] if len(issuer_groups) > 1 else issuer_groups[0]
+                mention.issuers.extend(group)
+                mention.evidence.extend((s.start, s.end) for s in _field_values(text, layout, item, "issuers"))
+            if dates:
+                mention.date = dates[index] if len(dates) == len(titles) else dates[0]
+            mentions.append(mention)
+        for mention in list(mentions):
+            inner = re.search(r"\"([^\"]{10,})\"", mention.title)
+            if inner and re.search(r"\b(Plan|Notice|Opinions|Guidelines|Measures|Law|Program)\b", inner.group(1)):
+                sub_title = inner.group(1)
+                start = mention.start + inner.start(1)
+                sub = DocumentMention(document_key(sub_title), sub_title, start, start + len(sub_title), "document.quoted_title",
+                                      names=[sub_title], item=item, section="top", issuers=list(mention.issuers))
+                sub.spans.append((sub.start, sub.end))
+                zh_inner = re.search(r"《([^》]+)》", " ".join(mention.zh))
+                if zh_inner:
+                    sub.zh.append(zh_inner.group(1))
+                mentions.append(sub)
+        found.extend(mentions)
+    return found
+
+
+@Language.factory("cikg_documents", requires=["doc._.layout", "doc.ents"], assigns=["doc._.documents"])
+def make_document_finder(nlp: Language, name: str):
+    return find_documents
+
+
+def find_documents(doc: Doc) -> Doc:
+    """spaCy component: every policy document of the briefing, merged by key."""
+    layout: Layout = doc._.layout
+    text = doc.text
+    documents = field_documents(doc, layout)
+    by_item: dict[int, list[DocumentMention]] = {}
+    for mention in documents:
+        if mention.rule == "document.field":
+            by_item.setdefault(mention.item, []).append(mention)
+    prose = [s for s in layout.segments if s.section in ("top", "policy_news", "corporate_news", "front")
+             and s.kind in ("bullet", "paragraph") or (s.kind == "field" and s.field in ("glance", "comment"))]
+    segment_of = {}
+    for segment in prose:
+        segment_of[(segment.start, segment.end)] = segment
+    used_in_item: dict[int, int] = {}
+    for verb_start, start, end in phrase_documents(text, prose):
+        segment = next(s for s in prose if s.start <= start < s.end)
+        phrase = text[start:end]
+        sentence = doc.char_span(verb_start, verb_start + 1, alignment_mode="expand")
+        sentence_start = sentence.sent.start_char if sentence is not None else segment.start
+        issuers = [(e.kb_id_, e.start_char, e.end_char) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]
+        candidates = by_item.get(segment.item, []) if segment.section == "top" and segment.field == "glance" else []
+        if candidates:
+            scored = sorted(candidates, key=lambda m: -_overlap(m.title, phrase))
+            if _overlap(scored[0].title, phrase) > 0.15 or len(candidates) == 1:
+                target = scored[0]
+            else:
+                target = candidates[min(used_in_item.get(segment.item, 0), len(candidates) - 1)]
+            used_in_item[segment.item] = used_in_item.get(segment.item, 0) + 1
+            target.names.append(phrase)
+            target.spans.append((start, end))
+            target.issuers.extend(issuers)
+            target.evidence.append((sentence_start, end))
+            continue
+        if not issuers:
+            continue
+        mention = DocumentMention(document_key(phrase), phrase, start, end, "document.phrase", names=[phrase],
+                                  issuers=issuers, date=segment.date, item=segment.item, section=segment.section)
+        mention.spans.append((start, end))
+        mention.evidence.append((sentence_start, end))
+        documents.append(mention)
+    merged: dict[str, DocumentMention] = {}
+    for mention in documents:
+        if mention.key in merged:
+            kept = merged[mention.key]
+            kept.names.extend(mention.names)
+            kept.spans.extend(mention.spans)
+            kept.issuers.extend(mention.issuers)
+            kept.evidence.extend(mention.evidence)
+            kept.date = kept.date or mention.date
+        else:
+            merged[mention.key] = mention
+    doc._.documents = list(merged.values())
+    return doc

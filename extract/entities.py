@@ -1,0 +1,311 @@
+"""Find entity mentions: alias tables first, then name patterns for what no table lists.
+
+Third step of the pipeline. Candidates may overlap; `choose_entities` keeps the longest
+(an alias-table match beats a pattern match of the same length) and the result becomes
+``doc.ents``. Each entity carries a local key in ``ent.kb_id_``: mentions with the same key are
+one thing inside this briefing (an acronym and its definition, "Hygon" and "Hygon Information
+Technology"). Merging keys across briefings is `kg.resolve`'s job, not this module's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from extract.abbreviations import find_definitions
+from extract.lexicon import KnownEntity, load_known_entities, load_rules
+from extract.segment import Layout
+
+_CAP = r"(?:[A-Z][\w'&.\-]*[\w&]|[A-Z]|\d+[A-Za-z][\w\-]*)"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LEADING = {"The", "A", "An", "This", "That", "Its", "Their", "Our", "In", "On", "For", "By", "As", "At",
+            "With", "From", "And", "But", "Both", "Meanwhile", "However", "Also", "While", "After", "When"}
+_SECTOR_STOP = {"this", "that", "whole", "entire", "domestic", "private", "public", "key", "the", "its", "their",
+                "our", "related", "relevant", "other", "same", "such", "many", "various", "global", "national",
+                "local", "industrial", "strategic", "emerging", "chinese", "china's", "an", "a", "which", "every",
+                "each", "these", "those", "all", "new", "specific", "particular", "target", "traditional",
+                "manufacturing", "overall", "respective", "certain", "advanced", "digital", "sub", "different",
+                "four", "two", "three", "five", "ten", "nine", "several", "tech", "high-tech", "in", "of", "and",
+                "priority", "real", "broader", "european", "western", "foreign", "major", "leading", "core"}
+_CONNECTORS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"}
+PRIORITY = {"alias": 3, "abbreviation": 2, "pattern": 1}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible entity mention, before overlaps are resolved."""
+
+    start: int
+    end: int
+    label: str
+    key: str
+    rule: str
+    priority: int
+
+
+def _variants(alias: str, label: str) -> set[str]:
+    """Singular and plural forms of sector names, so tables list each sector once."""
+    forms = {alias}
+    if label == "Sector" and alias.islower() and alias.isascii():
+        if alias.endswith("s") and not alias.endswith("ss"):
+            forms.add(alias[:-1])
+        elif not alias.endswith(("y", "ing", "ics", "ry")):
+            forms.add(alias + "s")
+    return forms
+
+
+def _case_sensitive(alias: str) -> bool:
+    """Acronyms and short capitalised names match exactly; longer names on lower case.
+
+    "MOST" is also the word "most" and "Gree" a typo away from "green", while "ministry of
+    finance" in lower case is still the ministry.
+    """
+    words = alias.split()
+    return any(ch.isupper() for ch in alias) and (len(words) <= 2 or alias.isupper())
+
+
+class AliasMatcher:
+    """Two PhraseMatchers (exact and lower-case) over every alias of every table."""
+
+    def __init__(self, nlp: Language, known: tuple[KnownEntity, ...]):
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.by_match_id: dict[int, KnownEntity] = {}
+        for entity in known:
+            key = nlp.vocab.strings.add(entity.id)
+            self.by_match_id[key] = entity
+            exact, lower = [], []
+            for alias in (*entity.aliases, *entity.former_names, *((entity.zh,) if entity.zh else ())):
+                for form in _variants(alias, entity.cls):
+                    (exact if _case_sensitive(form) else lower).append(nlp.make_doc(form))
+            if exact:
+                self.exact.add(entity.id, exact)
+            if lower:
+                self.lower.add(entity.id, lower)
+
+    def __call__(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
+            entity = self.by_match_id[match_id]
+            span = doc[start:end]
+            found.append(Candidate(span.start_char, span.end_char, entity.cls, f"id:{entity.id}", "alias", 3))
+        return found
+
+
+@lru_cache(maxsize=1)
+def _name_patterns() -> dict[str, re.Pattern]:
+    rules = load_rules("names.yml")
+    alternation = lambda words: "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # noqa: E731
+    name = rf"{_CAP}(?:[ \-]{_CAP}){{0,4}}"
+    heads = {cls: alternation(words) for cls, words in rules["head_nouns"].items()}
+    return {
+        "descriptor": re.compile(rf"\b(?:{alternation(rules['firm_descriptors'])})\s+(?P<name>{name})"),
+        "suffix": re.compile(rf"(?<![\w'])(?P<name>{_CAP}(?: {_CAP}){{0,3}} (?:{alternation(rules['firm_suffixes'])}))(?![\w])"),
+        "person": re.compile(rf"\b(?:{alternation(rules['person_titles'])})\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}})\b"),
+        **{
+            f"head.{cls}": re.compile(
+                rf"(?<![\w'])(?P<name>{_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,8}} (?:{head})(?: of(?: the)?(?: {_CAP}){{1,4}})?)(?![\w])"
+            )
+            for cls, head in heads.items()
+        },
+        "quoted": re.compile(r"(?<![\w])[\"'](?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w])"),
+        "sector": re.compile(r"\b(?P<name>[a-z][a-z\-]+(?: [a-z][a-z\-]+)?) (?:industry|industries|sector|sectors)\b"),
+        "not_names": set(rules["not_names"]),
+    }
+
+
+def _trim_leading(text: str, start: int) -> tuple[str, int]:
+    words = text.split(" ")
+    while len(words) > 1 and words[0] in _LEADING:
+        start += len(words[0]) + 1
+        words = words[1:]
+    return " ".join(words), start
+
+
+def name_signature(text: str) -> str:
+    """A key that survives case, punctuation, plurals and connectors.
+
+    Example:
+        >>> name_signature("Hundred Cities and Thousands of Parks") == name_signature("Hundred cities and thousand parks")
+        True
+    """
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in _CONNECTORS)
+
+
+def _norm_key(label: str, text: str) -> str:
+    return f"{label}:{name_signature(text)}"
+
+
+def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candidate]:
+    """Names that no table lists, found by descriptors, suffixes, head nouns and quotes."""
+    patterns = _name_patterns()
+    not_names = patterns["not_names"]
+    found: list[Candidate] = []
+
+    def add(start: int, name: str, label: str, rule: str, priority: int = 1) -> None:
+        name, start = _trim_leading(name.rstrip(".,'"), start)
+        if name.endswith("'s"):
+            name = name[:-2]
+        if not name or name in not_names or len(name) < 2:
+            return
+        end = start + len(name)
+        if any(a <= start and end <= b for a, b in allowed):
+            found.append(Candidate(start, end, label, _norm_key(label, name), rule, priority))
+
+    for match in patterns["descriptor"].finditer(text):
+        add(match.start("name"), match.group("name"), "Firm", "firm.descriptor")
+    for match in patterns["suffix"].finditer(text):
+        add(match.start("name"), match.group("name"), "Firm", "firm.suffix")
+    for match in patterns["person"].finditer(text):
+        add(match.start("name"), match.group("name"), "Person", "person.title")
+    for cls in ("Agency", "Organization", "Place", "Program"):
+        for match in patterns[f"head.{cls}"].finditer(text):
+            add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_noun")
+    for match in patterns["quoted"].finditer(text):
+        name = match.group("name")
+        content = [w for w in name.split() if w.lower() not in _CONNECTORS]
+        if len(name.split()) <= 8 and not name.endswith((".", ",")) and all(w[0].isupper() or w[0].isdigit() for w in content):
+            add(match.start("name"), name, "Program", "program.quoted", 0)
+    for match in patterns["sector"].finditer(text):
+        words = match.group("name").split()
+        while words and words[0] in _SECTOR_STOP:
+            words = words[1:]
+        if words and not any(w in _SECTOR_STOP or w.endswith(("ize", "ise", "ing", "ed", "ly")) for w in words):
+            name = " ".join(words)
+            start = match.end("name") - len(name)
+            found.append(Candidate(start, match.end("name"), "Sector", _norm_key("Sector", name), "sector.industry_noun", 0))
+    return found
+
+
+def abbreviation_candidates(text: str, alias_cands: list[Candidate], allowed: list[tuple[int, int]]) -> tuple[list[Candidate], dict[str, str]]:
+    """Long forms that define a short form, and a map from short form to the long form's key."""
+    by_span = {(c.start, c.end): c for c in alias_cands}
+    found, short_keys = [], {}
+    for definition in find_definitions(text):
+        if not any(a <= definition.long_start and definition.short_end <= b for a, b in allowed):
+            continue
+        known = by_span.get((definition.long_start, definition.long_end))
+        if known:
+            short_keys.setdefault(definition.short_form, known.key)
+            label = known.label
+            key = known.key
+        else:
+            label = classify_name(definition.long_form)
+            if label is None:
+                continue
+            key = _norm_key(label, definition.long_form)
+            short_keys.setdefault(definition.short_form, key)
+            found.append(Candidate(definition.long_start, definition.long_end, label, key, "abbreviation.long", 2))
+        found.append(Candidate(definition.short_start, definition.short_end, label, key, "abbreviation.short", 2))
+    return found, short_keys
+
+
+def classify_name(name: str) -> str | None:
+    """The class an unknown capitalised name belongs to, from its last word or firm suffix."""
+    rules = load_rules("names.yml")
+    last = name.split()[-1]
+    for cls, heads in rules["head_nouns"].items():
+        if last in heads:
+            return cls
+    if last in rules["firm_suffixes"]:
+        return "Firm"
+    return None
+
+
+def bare_short_forms(text: str, short_keys: dict[str, str], labels: dict[str, str], allowed) -> list[Candidate]:
+    """Later uses of a defined short form, matched exactly as written."""
+    found = []
+    for short, key in short_keys.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            if any(a <= match.start() and match.end() <= b for a, b in allowed):
+                found.append(Candidate(match.start(), match.end(), labels[key], key, "abbreviation.bare", 2))
+    return found
+
+
+def drop_crossing(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop pattern matches that cut through an alias-table match.
+
+    A pattern may extend a known name ("Beijing Municipal ... Bureau" contains "Beijing"), but
+    "MIIT and the Chinese Academy" cuts "Chinese Academy of Sciences" in two and is wrong.
+    """
+    known = [c for c in candidates if c.priority >= PRIORITY["abbreviation"]]
+    kept = []
+    for c in candidates:
+        if c.priority < PRIORITY["abbreviation"] and any(
+            k.start < c.end and c.start < k.end and not (c.start <= k.start and k.end <= c.end) for k in known
+        ):
+            continue
+        kept.append(c)
+    return kept
+
+
+def choose_entities(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep non-overlapping candidates: longest first, then the more trusted rule.
+
+    The same policy as spaCy's `util.filter_spans`, with a tie-break on the rule's priority so
+    an alias-table match beats a descriptor pattern that found the same span.
+    """
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start))
+    taken: list[Candidate] = []
+    occupied: set[int] = set()
+    for candidate in ordered:
+        chars = set(range(candidate.start, candidate.end))
+        if chars & occupied:
+            continue
+        taken.append(candidate)
+        occupied |= chars
+    return sorted(taken, key=lambda c: c.start)
+
+
+def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
+    """Give "Hygon" the key of "Hygon Information Technology" when both occur in a briefing."""
+    long_names = {}
+    for c in chosen:
+        if c.label == "Firm" and c.rule != "alias":
+            long_names.setdefault(c.key.split(":", 1)[1].split()[0], c.key)
+    linked = []
+    for c in chosen:
+        name = c.key.split(":", 1)[1]
+        if c.label == "Firm" and " " not in name and name in long_names and long_names[name] != c.key and not c.key.startswith("id:"):
+            c = Candidate(c.start, c.end, c.label, long_names[name], c.rule, c.priority)
+        linked.append(c)
+    return linked
+
+
+@Language.factory("cikg_entities", requires=["doc._.layout"], assigns=["doc.ents", "doc._.entity_rules"])
+def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
+    return EntityRecognizer(nlp)
+
+
+class EntityRecognizer:
+    """spaCy component: alias tables, abbreviations and name patterns to ``doc.ents``."""
+
+    def __init__(self, nlp: Language):
+        self.aliases = AliasMatcher(nlp, load_known_entities())
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout: Layout = doc._.layout
+        allowed = [(s.start, s.end) for s in layout.segments if s.section not in ("contents", "back")]
+        text = doc.text
+        alias_cands = [c for c in self.aliases(doc) if any(a <= c.start and c.end <= b for a, b in allowed)]
+        abbreviations, short_keys = abbreviation_candidates(text, alias_cands, allowed)
+        labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
+        bare = bare_short_forms(text, short_keys, labels, allowed)
+        candidates = [*alias_cands, *abbreviations, *bare, *pattern_candidates(text, allowed)]
+        chosen = link_short_names(choose_entities(drop_crossing([c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"])))
+        spans, rules = [], {}
+        for c in chosen:
+            span = doc.char_span(c.start, c.end, label=c.label, kb_id=c.key, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+                rules[(span.start, span.end)] = c.rule
+        doc.ents = filter_spans(spans)
+        doc._.entity_rules = {(e.start, e.end): rules[(e.start, e.end)] for e in doc.ents}
+        return doc

@@ -1,0 +1,50 @@
+"""Normalise a briefing's raw text before spaCy sees it.
+
+First step of the pipeline (text -> normalised text -> Doc). Briefings arrive as plain text,
+Markdown, text with stray HTML tags or text extracted from PDFs. Rules downstream should see
+one layout, so markup is removed here, quotes are made straight and hyphenated line breaks are
+joined. Evidence offsets refer to the normalised text, which is what the graph stores.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "«": '"', "»": '"'})
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " "}
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.MULTILINE)
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+_TOC_LEADER = re.compile(r"\.{4,}\s*\d*\s*$|\t+\d+\s*$", re.MULTILINE)
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_ESCAPED = re.compile(r"\\([()\[\]*_#.\-])")
+
+
+def normalize_text(raw: str) -> str:
+    """Return the text rules work on: one layout whatever the source format.
+
+    Removing markup changes offsets, so this runs once, before the Doc is made; everything after
+    it (and the evidence offsets in the graph) refers to the returned string.
+
+    Example:
+        >>> normalize_text("**At a glance:** The “MIIT” issued a [plan](#).\\r\\n")
+        'At a glance: The "MIIT" issued a plan.\\n'
+    """
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").translate(_QUOTES)
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    text = _HTML_TAG.sub("", text)
+    for entity, char in _HTML_ENTITIES.items():
+        text = text.replace(entity, char)
+    text = _MARKDOWN_LINK.sub(r"\1", text)
+    text = _ESCAPED.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _HEADING.sub("", text)
+    text = _HYPHEN_BREAK.sub("", text)
+    text = _TOC_LEADER.sub("", text)
+    text = _TRAILING_SPACE.sub("", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")

@@ -1,0 +1,102 @@
+"""Leave spaCy: turn a processed Doc into frozen, picklable records.
+
+Last step of the extraction side. No `Span` crosses this line, so records survive
+multiprocessing (`kg build --jobs N`) and `kg/` never imports spaCy. Entities keep their local
+key; `kg.resolve` maps keys to canonical ids across briefings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # records are read by kg/, which must not load spaCy
+    from spacy.tokens import Doc
+
+    from extract.relations import FoundRelation
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a relation is stated: briefing, character offsets, sentence, date, rule, confidence."""
+
+    briefing: str
+    start: int
+    end: int
+    sentence: str
+    date: str
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """One thing named in one briefing, with every surface form the briefing uses for it."""
+
+    key: str
+    label: str
+    names: tuple[str, ...]
+    zh: tuple[str, ...] = ()
+    date: str = ""
+    rule: str = ""
+    first_offset: int = 0
+
+
+@dataclass(frozen=True)
+class RelationRecord:
+    """A relation between two local entity keys, with its evidence."""
+
+    head: str
+    relation: str
+    tail: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class BriefingRecord:
+    """Everything extracted from one briefing."""
+
+    id: str
+    source: str
+    title: str
+    date: str
+    text: str
+    entities: tuple[EntityRecord, ...]
+    relations: tuple[RelationRecord, ...]
+
+
+def _evidence_date(doc: Doc, start: int) -> str:
+    for segment in doc._.layout.segments:
+        if segment.start <= start <= segment.end and segment.date:
+            return segment.date
+    return doc._.layout.briefing_date
+
+
+def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
+    """Collect entities (merged by local key) and relations with their evidence sentences."""
+    layout = doc._.layout
+    names: dict[str, dict] = {}
+    for ent in doc.ents:
+        entry = names.setdefault(ent.kb_id_, {"label": ent.label_, "names": [], "rule": doc._.entity_rules.get((ent.start, ent.end), ""),
+                                              "first": ent.start_char, "zh": []})
+        entry["names"].append(ent.text)
+    for document in doc._.documents:
+        entry = names.setdefault(document.key, {"label": "PolicyDocument", "names": [], "rule": document.rule,
+                                                "first": document.start, "zh": []})
+        entry["names"].extend(document.names)
+        entry["zh"].extend(document.zh)
+        entry["date"] = document.date
+    entities = tuple(
+        EntityRecord(key, entry["label"], tuple(dict.fromkeys(n for n in entry["names"] if n.strip())),
+                     tuple(dict.fromkeys(entry["zh"])), entry.get("date", ""), entry["rule"], entry["first"])
+        for key, entry in names.items()
+    )
+    relations = []
+    for found in doc._.relations:
+        found: FoundRelation
+        if found.head not in names or found.tail not in names:
+            continue
+        sentence = doc.text[found.start:found.end].strip()
+        evidence = Evidence(briefing_id, found.start, found.end, sentence, _evidence_date(doc, found.start), found.rule, found.confidence)
+        relations.append(RelationRecord(found.head, found.relation, found.tail, evidence))
+    return BriefingRecord(briefing_id, source, layout.title, layout.briefing_date, doc.text, entities, tuple(relations))

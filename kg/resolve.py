@@ -1,0 +1,151 @@
+"""Resolve local entity keys across briefings into canonical nodes with stable ids.
+
+Corpus-level step between extraction and the graph: each briefing's records name things by
+local keys; here a key from an alias table becomes its canonical id, and a thing found by rules
+gets an id minted from its class and normalised name. Names are indexed per class, so "Hygon"
+in one briefing and "Hygon Information Technology" in another meet on the alias table, and a
+document named in two briefings by the same title or Chinese title becomes one node.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.lexicon import KnownEntity, load_known_entities
+from extract.records import BriefingRecord, Evidence
+
+_CLASS_PATHS = {"Agency": "agency", "Program": "program", "PolicyDocument": "document", "Firm": "firm",
+                "Sector": "sector", "Place": "place", "Organization": "organization", "Person": "person"}
+_CONNECTORS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"}
+
+
+def signature(name: str) -> str:
+    """Case, punctuation, connector and plural-insensitive form of a name.
+
+    Example:
+        >>> signature("The Ministry of Finance") == signature("ministry finance")
+        True
+    """
+    words = re.sub(r"[^\w]+", " ", name.lower()).split()
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in _CONNECTORS)
+
+
+def slug(text: str, limit: int = 80) -> str:
+    """An IRI-safe path segment.
+
+    Example:
+        >>> slug("Notice on the 2025 'Little Giants'!")
+        'notice-on-the-2025-little-giants'
+    """
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return value[:limit].rstrip("-") or "unnamed"
+
+
+@dataclass
+class Node:
+    """One real-world thing across the corpus."""
+
+    id: str
+    cls: str
+    label: str
+    aliases: set[str] = field(default_factory=set)
+    zh: set[str] = field(default_factory=set)
+    date: str = ""
+    broader: list[str] = field(default_factory=list)
+    briefings: set[str] = field(default_factory=set)
+    known: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedRelation:
+    head: str
+    relation: str
+    tail: str
+    evidence: Evidence
+
+
+@dataclass
+class Resolution:
+    """Every node and relation of a corpus, with canonical ids."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    relations: list[ResolvedRelation] = field(default_factory=list)
+    briefings: list[BriefingRecord] = field(default_factory=list)
+
+
+class Resolver:
+    """Accumulates briefings one at a time, so a corpus can be streamed."""
+
+    def __init__(self, known: tuple[KnownEntity, ...] | None = None):
+        self.known = {k.id: k for k in (known if known is not None else load_known_entities())}
+        self.result = Resolution()
+        self._by_name: dict[tuple[str, str], str] = {}
+        for entity in self.known.values():
+            for name in (*entity.aliases, *entity.former_names):
+                self._by_name.setdefault((entity.cls, signature(name)), self._known_id(entity))
+            if entity.zh:
+                self._by_name.setdefault((entity.cls, entity.zh), self._known_id(entity))
+
+    @staticmethod
+    def _known_id(entity: KnownEntity) -> str:
+        return f"{_CLASS_PATHS[entity.cls]}/{entity.id}"
+
+    def _node_for_known(self, entity: KnownEntity) -> Node:
+        node_id = self._known_id(entity)
+        if node_id not in self.result.nodes:
+            self.result.nodes[node_id] = Node(
+                node_id, entity.cls, entity.label, set(entity.aliases) | set(entity.former_names),
+                {entity.zh} if entity.zh else set(),
+                broader=[f"sector/{b}" for b in entity.broader], known=True,
+            )
+        return self.result.nodes[node_id]
+
+    def add(self, briefing: BriefingRecord) -> None:
+        """Resolve one briefing's entities and relations into the corpus."""
+        local: dict[str, str] = {}
+        for entity in briefing.entities:
+            if entity.key.startswith("id:") and entity.key[3:] in self.known:
+                node = self._node_for_known(self.known[entity.key[3:]])
+            else:
+                node = self._find_or_mint(entity.label, entity.names, entity.zh)
+            node.aliases.update(entity.names)
+            node.zh.update(entity.zh)
+            node.date = node.date or entity.date
+            node.briefings.add(briefing.id)
+            for name in entity.names:
+                self._by_name.setdefault((node.cls, signature(name)), node.id)
+            for zh in entity.zh:
+                self._by_name.setdefault((node.cls, zh), node.id)
+            local[entity.key] = node.id
+        for relation in briefing.relations:
+            if relation.head in local and relation.tail in local and local[relation.head] != local[relation.tail]:
+                self.result.relations.append(
+                    ResolvedRelation(local[relation.head], relation.relation, local[relation.tail], relation.evidence)
+                )
+        self.result.briefings.append(briefing)
+
+    def _find_or_mint(self, cls: str, names: tuple[str, ...], zh: tuple[str, ...]) -> Node:
+        for name in (*zh, *names):
+            node_id = self._by_name.get((cls, name)) or self._by_name.get((cls, signature(name)))
+            if node_id:
+                if node_id not in self.result.nodes:
+                    known_id = node_id.split("/", 1)[1]
+                    return self._node_for_known(self.known[known_id])
+                return self.result.nodes[node_id]
+        label = names[0] if cls == "PolicyDocument" else max(names, key=len)
+        base = f"{_CLASS_PATHS[cls]}/{slug(label)}"
+        node_id, counter = base, 2
+        while node_id in self.result.nodes:
+            node_id, counter = f"{base}-{counter}", counter + 1
+        node = Node(node_id, cls, label)
+        self.result.nodes[node_id] = node
+        return node
+
+
+def resolve(briefings: list[BriefingRecord]) -> Resolution:
+    """Resolve a whole corpus at once (see `Resolver` to stream)."""
+    resolver = Resolver()
+    for briefing in sorted(briefings, key=lambda b: b.id):
+        resolver.add(briefing)
+    return resolver.result

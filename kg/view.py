@@ -1,0 +1,146 @@
+"""A networkx view of the graph and the "who is connected to X" lookup behind `kg who`.
+
+Export step: reads only the rdflib Graph. The view is a MultiDiGraph keyed by relation name,
+over domain relations only (as rdflib's `rdflib_to_networkx_multidigraph`), with each edge's
+evidence attached. Sectors also link to their broader sector, so a question about "renewable
+energy" reaches what targets "photovoltaics".
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, Graph
+from rdflib.namespace import DCTERMS, SKOS
+
+from kg.errors import UnknownNameError
+from kg.namespace import CIKG, ID, RELATIONS
+from kg.resolve import signature
+
+
+def to_networkx(graph: Graph):
+    """MultiDiGraph of entities; edge key = relation name, attribute ``evidence`` = list of dicts."""
+    import networkx as nx
+
+    view = nx.MultiDiGraph()
+    for cls in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person"):
+        for node in graph.subjects(RDF.type, CIKG[cls]):
+            view.add_node(str(node), cls=cls, label=str(graph.value(node, RDFS.label) or node),
+                          aliases=sorted({str(a) for a in graph.objects(node, SKOS.altLabel)}),
+                          date=str(graph.value(node, DCTERMS.date) or ""))
+    evidence: dict[tuple[str, str, str], list[dict]] = {}
+    for record in graph.subjects(RDF.type, CIKG.Evidence):
+        key = (str(graph.value(record, RDF.subject)), str(graph.value(record, RDF.predicate)).rsplit("#", 1)[-1],
+               str(graph.value(record, RDF.object)))
+        briefing = graph.value(record, CIKG.inBriefing)
+        evidence.setdefault(key, []).append({
+            "sentence": str(graph.value(record, CIKG.sentence) or ""),
+            "briefing": str(graph.value(briefing, DCTERMS.identifier) or briefing),
+            "date": str(graph.value(record, DCTERMS.date) or ""),
+            "rule": str(graph.value(record, CIKG.rule) or ""),
+            "confidence": float(graph.value(record, CIKG.confidence) or 0),
+        })
+    for relation in RELATIONS:
+        for head, tail in graph.subject_objects(CIKG[relation]):
+            key = (str(head), relation, str(tail))
+            items = sorted(evidence.get(key, []), key=lambda e: (e["date"], e["briefing"]))
+            view.add_edge(str(head), str(tail), key=relation, evidence=items)
+    for narrow, broad in graph.subject_objects(SKOS.broader):
+        view.add_edge(str(narrow), str(broad), key="broader", evidence=[])
+    return view
+
+
+def find_node(view, name: str) -> str:
+    """The node a user means: exact id, then label or alias ignoring case and punctuation."""
+    if name in view:
+        return name
+    if str(ID[name]) in view:
+        return str(ID[name])
+    wanted = signature(name)
+    ranked = []
+    for node, data in view.nodes(data=True):
+        names = [data["label"], *data["aliases"]]
+        if any(signature(n) == wanted for n in names):
+            ranked.append((data["label"] != name and name not in data["aliases"], -view.degree(node), node))
+    if ranked:
+        return min(ranked)[2]
+    labels = {}
+    for node, data in view.nodes(data=True):
+        for n in [data["label"], *data["aliases"]]:
+            labels.setdefault(n.lower(), data["label"])
+    close = difflib.get_close_matches(name.lower(), list(labels), n=5, cutoff=0.6)
+    raise UnknownNameError(name, list(dict.fromkeys(labels[c] for c in close)))
+
+
+@dataclass
+class Neighbour:
+    id: str
+    label: str
+    cls: str
+    relation: str
+    direction: str
+    distance: int
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class WhoResult:
+    id: str
+    label: str
+    cls: str
+    aliases: list[str]
+    neighbours: list[Neighbour]
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "class": self.cls, "aliases": self.aliases,
+                "neighbours": [n.__dict__ for n in self.neighbours]}
+
+
+def who(view, name: str, depth: int = 1) -> WhoResult:
+    """Who is connected to ``name``: neighbours within ``depth`` hops, grouped by relation.
+
+    Depth follows networkx's `ego_graph(G, n, radius=depth, undirected=True)`. Narrower sectors
+    count as the sector itself, so their neighbours are listed too.
+    """
+    import networkx as nx
+
+    node = find_node(view, name)
+    sources = {node}
+    if view.nodes[node]["cls"] == "Sector":
+        sources |= {n for n in nx.ancestors(_taxonomy(view), node)}
+    neighbours: list[Neighbour] = []
+    seen: set[tuple[str, str, str]] = set()
+    for source in sorted(sources):
+        ego = nx.ego_graph(view, source, radius=depth, undirected=True)
+        lengths = nx.single_source_shortest_path_length(ego.to_undirected(as_view=True), source)
+        for head, tail, relation, data in ego.edges(keys=True, data=True):
+            if relation == "broader":
+                continue
+            if head == source or (head in sources and head != node):
+                other, direction = tail, "out"
+            elif tail == source or (tail in sources and tail != node):
+                other, direction = head, "in"
+            else:
+                other, direction = (tail, "out") if lengths.get(head, 99) < lengths.get(tail, 99) else (head, "in")
+            if other in sources:
+                continue
+            key = (other, relation, direction)
+            if key in seen:
+                continue
+            seen.add(key)
+            info = view.nodes[other]
+            neighbours.append(Neighbour(other, info["label"], info["cls"], relation, direction,
+                                        lengths.get(other, 1), data.get("evidence", [])))
+    neighbours.sort(key=lambda n: (n.distance, n.relation, n.direction, n.label.lower()))
+    data = view.nodes[node]
+    return WhoResult(node, data["label"], data["cls"], data["aliases"], neighbours)
+
+
+def _taxonomy(view):
+    import networkx as nx
+
+    tree = nx.DiGraph()
+    tree.add_edges_from((u, v) for u, v, k in view.edges(keys=True) if k == "broader")
+    tree.add_nodes_from(view.nodes)
+    return tree
