@@ -58,8 +58,8 @@ def split_titles(value: str) -> list[tuple[str, int, int, str]]:
     Titles are separated by their Chinese titles, which follow in brackets or directly.
 
     Example:
-        >>> split_titles("Plan A (计划甲) (Link), Notice B (通知乙) (Link)")
-        [('Plan A', 0, 6, '计划甲'), ('Notice B', 25, 33, '通知乙')]
+        >>> split_titles("Plan A (计划甲), Notice B (通知乙)")
+        [('Plan A', 0, 6, '计划甲'), ('Notice B', 14, 22, '通知乙')]
     """
     titles = []
     cursor = 0
@@ -192,7 +192,10 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
                                       names=[title], zh=[zh] if zh else [], item=item, section="top")
             mention.spans.append((mention.start, mention.end))
             if issuer_groups:
-                group = issuer_groups[index] if len(issuer_groups) == len(titles) else issuer_groups[min(index, len(issuer_groups) - 1)] if len(issuer_groups) > 1 else issuer_groups[0]
+                if len(issuer_groups) == len(titles):
+                    group = issuer_groups[index]
+                else:
+                    group = issuer_groups[min(index, len(issuer_groups) - 1)]
                 mention.issuers.extend(group)
                 mention.evidence.extend((s.start, s.end) for s in _field_values(text, layout, item, "issuers"))
             if dates:

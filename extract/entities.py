@@ -32,7 +32,10 @@ _SECTOR_STOP = {"this", "that", "whole", "entire", "domestic", "private", "publi
                 "each", "these", "those", "all", "new", "specific", "particular", "target", "traditional",
                 "manufacturing", "overall", "respective", "certain", "advanced", "digital", "sub", "different",
                 "four", "two", "three", "five", "ten", "nine", "several", "tech", "high-tech", "in", "of", "and",
-                "priority", "real", "broader", "european", "western", "foreign", "major", "leading", "core"}
+                "priority", "real", "broader", "european", "western", "foreign", "major", "leading", "core",
+                "over", "to", "towards", "with", "up", "more", "will", "open", "create", "regional", "heavy", "into",
+                "for", "from", "by", "on", "at", "as", "is", "are", "was", "be", "has", "have", "whose", "than",
+                "most", "less", "very", "also", "not", "only", "still", "further", "cover", "equipment", "data"}
 _CONNECTORS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"}
 PRIORITY = {"alias": 3, "abbreviation": 2, "pattern": 1}
 
@@ -107,6 +110,7 @@ def _name_patterns() -> dict[str, re.Pattern]:
     return {
         "descriptor": re.compile(rf"\b(?:{alternation(rules['firm_descriptors'])})\s+(?P<name>{name})"),
         "suffix": re.compile(rf"(?<![\w'])(?P<name>{_CAP}(?: {_CAP}){{0,3}} (?:{alternation(rules['firm_suffixes'])}))(?![\w])"),
+        "deal_subject": re.compile(rf"(?<![\w'])(?P<name>{name})\s+(?:{alternation(rules['deal_verbs'])})\b"),
         "person": re.compile(rf"\b(?:{alternation(rules['person_titles'])})\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}})\b"),
         **{
             f"head.{cls}": re.compile(
@@ -114,6 +118,10 @@ def _name_patterns() -> dict[str, re.Pattern]:
             )
             for cls, head in heads.items()
         },
+        "program_phrase": re.compile(
+            r"\b(?:a|an|the|its|their)\s+(?P<name>(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
+            r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
+        ),
         "quoted": re.compile(r"(?<![\w])[\"'](?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w])"),
         "sector": re.compile(r"\b(?P<name>[a-z][a-z\-]+(?: [a-z][a-z\-]+)?) (?:industry|industries|sector|sectors)\b"),
         "not_names": set(rules["not_names"]),
@@ -163,11 +171,15 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
         add(match.start("name"), match.group("name"), "Firm", "firm.descriptor")
     for match in patterns["suffix"].finditer(text):
         add(match.start("name"), match.group("name"), "Firm", "firm.suffix")
+    for match in patterns["deal_subject"].finditer(text):
+        add(match.start("name"), match.group("name"), "Firm", "firm.deal_subject", 0)
     for match in patterns["person"].finditer(text):
         add(match.start("name"), match.group("name"), "Person", "person.title")
     for cls in ("Agency", "Organization", "Place", "Program"):
         for match in patterns[f"head.{cls}"].finditer(text):
             add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_noun")
+    for match in patterns["program_phrase"].finditer(text):
+        add(match.start("name"), match.group("name"), "Program", "program.phrase")
     for match in patterns["quoted"].finditer(text):
         name = match.group("name")
         content = [w for w in name.split() if w.lower() not in _CONNECTORS]
@@ -184,7 +196,9 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
     return found
 
 
-def abbreviation_candidates(text: str, alias_cands: list[Candidate], allowed: list[tuple[int, int]]) -> tuple[list[Candidate], dict[str, str]]:
+def abbreviation_candidates(
+    text: str, alias_cands: list[Candidate], allowed: list[tuple[int, int]]
+) -> tuple[list[Candidate], dict[str, str]]:
     """Long forms that define a short form, and a map from short form to the long form's key."""
     by_span = {(c.start, c.end): c for c in alias_cands}
     found, short_keys = [], {}
@@ -299,7 +313,8 @@ class EntityRecognizer:
         labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
         bare = bare_short_forms(text, short_keys, labels, allowed)
         candidates = [*alias_cands, *abbreviations, *bare, *pattern_candidates(text, allowed)]
-        chosen = link_short_names(choose_entities(drop_crossing([c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"])))
+        latin = [c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"]
+        chosen = link_short_names(choose_entities(drop_crossing(latin)))
         spans, rules = [], {}
         for c in chosen:
             span = doc.char_span(c.start, c.end, label=c.label, kb_id=c.key, alignment_mode="expand")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -84,7 +84,7 @@ def load_known_entities() -> tuple[KnownEntity, ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(name: str) -> dict:
     """Read a YAML rule file from ``extract/rules``; a syntax error names the file."""
     path = rules_path(name)

@@ -24,6 +24,9 @@ from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
              "licensesTo", "investsIn", "subsidiaryOf", "locatedIn")
 _MAX_BETWEEN = 400
+# A sector named as a means ("using AI, 5G and ...") is a tool of the policy, not its target.
+_MEANS = re.compile(r"\b(?:using|utili[sz]ing|through|adopt\w*|application of|apply\w*|integrat\w*|technolog\w*|"
+                    r"by|via)\b[^.;:]{0,80}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,6 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
                     head, tail = (first, last) if rule.head == "first" else (last, first)
                     found.append(FoundRelation(head.kb_id_, rule.relation, tail.kb_id_, sentence.start_char,
                                                sentence.end_char, rule.id, rule.confidence))
-                    break
     return found
 
 
@@ -133,7 +135,8 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
             if key in seen_issuers:
                 continue
             seen_issuers.add(key)
-            rule = "issued_by.field" if document.rule.startswith("document.field") or document.rule == "document.quoted_title" else "issued_by.sentence"
+            from_field = document.rule in ("document.field", "document.quoted_title")
+            rule = "issued_by.field" if from_field else "issued_by.sentence"
             evidence = next(((a, b) for a, b in document.evidence if a <= start <= b), None) or _sentence_bounds(doc, start, end)
             found.append(FoundRelation(document.key, "issuedBy", key, *evidence, rule, 0.95 if rule == "issued_by.field" else 0.85))
         for span in _ents_within(doc, document.spans, "Sector"):
@@ -155,6 +158,8 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
         glance = [s for s in layout.segments if s.section == "top" and s.item == item and s.field == "glance"]
         for segment in glance:
             for span in [e for e in doc.ents if e.label_ == "Sector" and segment.start <= e.start_char < segment.end]:
+                if _MEANS.search(doc.text[span.sent.start_char:span.start_char]):
+                    continue
                 mentioned_before = [(max(a for a, _ in d.spans[1:] if a <= span.start_char), d) for d in item_documents
                                     if any(a <= span.start_char for a, _ in d.spans[1:])]
                 owner = max(mentioned_before, key=lambda pair: pair[0])[1] if mentioned_before else item_documents[0]

@@ -24,7 +24,8 @@ MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 FULL_DATE = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _BULLET = re.compile(r"^\s*(?:[-•*]|\d+\))\s+")
@@ -40,7 +41,8 @@ _SECTION = {
     "policy_news": re.compile(r"^\s*policy news\s*$", re.IGNORECASE),
     "corporate_news": re.compile(r"^\s*corporate news\s*$", re.IGNORECASE),
     "contents": re.compile(r"^\s*contents\s*$", re.IGNORECASE),
-    "back": re.compile(r"^\s*(authors?|editors?|editorial staff|publisher|the authors would like|for more information)\s*$|^\s*the authors would like", re.IGNORECASE),
+    "back": re.compile(r"^\s*(authors?|editors?|editorial staff|publisher|for more information)\s*$|^\s*the authors would like",
+                       re.IGNORECASE),
 }
 _CHINESE_ONLY = re.compile(r"^[\s()（）《》\u3000-\u303f\u4e00-\u9fff\uff00-\uffef0-9\-—,，.Link]*$")
 

@@ -93,7 +93,8 @@ def who(name: str, depth: int, as_json: bool, out: Path) -> None:
         kg who MIIT
         kg who "Little Giants" --depth 2 --json
     """
-    from kg.view import to_networkx, who as who_is
+    from kg.view import to_networkx
+    from kg.view import who as who_is
 
     result = who_is(to_networkx(_load(out)), name, depth)
     if as_json:
@@ -126,7 +127,7 @@ def query(query: str, output: str, out: Path) -> None:
 
     \b
     Example:
-        kg query "SELECT ?doc ?date WHERE { ?doc cikg:issuedBy id:agency/miit ; dcterms:date ?date }"
+        kg query "SELECT ?doc ?date WHERE { ?doc cikg:issuedBy ?a ; dcterms:date ?date . ?a skos:altLabel 'MIIT'@en }"
         kg query queries/policies_by_agency.rq --format csv
     """
     from kg.query import format_rows, read_query, run_query

@@ -55,8 +55,8 @@ def find_node(view, name: str) -> str:
     """The node a user means: exact id, then label or alias ignoring case and punctuation."""
     if name in view:
         return name
-    if str(ID[name]) in view:
-        return str(ID[name])
+    if not any(ch.isspace() for ch in name) and f"{ID}{name}" in view:
+        return f"{ID}{name}"
     wanted = signature(name)
     ranked = []
     for node, data in view.nodes(data=True):
@@ -66,7 +66,7 @@ def find_node(view, name: str) -> str:
     if ranked:
         return min(ranked)[2]
     labels = {}
-    for node, data in view.nodes(data=True):
+    for _node, data in view.nodes(data=True):
         for n in [data["label"], *data["aliases"]]:
             labels.setdefault(n.lower(), data["label"])
     close = difflib.get_close_matches(name.lower(), list(labels), n=5, cutoff=0.6)
@@ -117,10 +117,12 @@ def who(view, name: str, depth: int = 1) -> WhoResult:
         for head, tail, relation, data in ego.edges(keys=True, data=True):
             if relation == "broader":
                 continue
-            if head == source or (head in sources and head != node):
+            if head in sources:
                 other, direction = tail, "out"
-            elif tail == source or (tail in sources and tail != node):
+            elif tail in sources:
                 other, direction = head, "in"
+            elif lengths.get(head, 99) == lengths.get(tail, 99):
+                continue
             else:
                 other, direction = (tail, "out") if lengths.get(head, 99) < lengths.get(tail, 99) else (head, "in")
             if other in sources:

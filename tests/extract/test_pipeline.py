@@ -1,0 +1,105 @@
+"""Extraction on real seed briefings, on a briefing we wrote ourselves, and on layout variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.pipeline import extract
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+
+
+def _triples(record):
+    names = {e.key: e.names[0] for e in record.entities}
+    return {(names[r.head], r.relation, names[r.tail]) for r in record.relations}
+
+
+@pytest.fixture(scope="module")
+def unseen():
+    return extract((DATA / "unseen_briefing.md").read_text(encoding="utf-8"), "unseen")
+
+
+@pytest.mark.parametrize(
+    "label,name",
+    [
+        ("Firm", "Skylark Aeronautics"),
+        ("Firm", "Kranich Werke"),
+        ("Firm", "Qilin Biologics"),
+        ("Firm", "Nordlys Therapeutics"),
+        ("Firm", "Huaxin Power Holdings"),
+        ("Agency", "National Marine Technology Administration"),
+        ("Agency", "Ministry of Natural Resources"),
+        ("Place", "Hefei"),
+    ],
+)
+def test_extract_unseen_names_found_by_rules(unseen, label, name):
+    assert any(e.label == label and name in e.names for e in unseen.entities)
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        ("Skylark Aeronautics", "partnersWith", "Kranich Werke"),
+        ("Qilin Biologics", "acquires", "Nordlys Therapeutics"),
+        ("Huaxin Power Holdings", "mergesWith", "Longhai Grid Equipment"),
+        ("Guidelines on Promoting the Development of the Underwater Robotics Industry", "issuedBy", "MIIT"),
+        ("Guidelines on Promoting the Development of the Underwater Robotics Industry", "issuedBy", "MNR"),
+    ],
+)
+def test_extract_unseen_relations(unseen, triple):
+    found = _triples(unseen)
+    names = {e.names[0]: e for e in unseen.entities}
+    assert any(h == triple[0] and r == triple[1] and (t == triple[2] or triple[2] in names.get(t).names) for h, r, t in found), found
+
+
+def test_extract_unseen_document_has_date_and_chinese_title(unseen):
+    document = next(e for e in unseen.entities if e.label == "PolicyDocument" and e.names[0].startswith("Guidelines on Promoting"))
+    assert document.date == "2026-06-02"
+    assert document.zh == ("关于推动水下机器人产业发展的指导意见",)
+
+
+def test_extract_abbreviation_links_bare_short_form(unseen):
+    agency = next(e for e in unseen.entities if "National Marine Technology Administration" in e.names)
+    assert "NMTA" in agency.names
+
+
+def test_extract_bullet_date_takes_year_from_briefing(unseen):
+    document = next(e for e in unseen.entities if e.label == "PolicyDocument" and "pilot ports" in e.names[0])
+    assert document.date == "2026-06-03"
+
+
+def test_extract_coreference_never_maps_ministry_to_wrong_node(unseen):
+    assert not any("ministry" == n.lower() or "the ministry" == n.lower() for e in unseen.entities for n in e.names)
+
+
+@pytest.mark.parametrize("variant", ["crlf", "html_bold", "curly_quotes"])
+def test_extract_layout_variants_give_same_triples(variant):
+    text = (SEEDS / "000_69236e72d48cdb4c.txt").read_text(encoding="utf-8")
+    base = _triples(extract(text, "x"))
+    if variant == "crlf":
+        changed = text.replace("\n", "\r\n")
+    elif variant == "html_bold":
+        changed = text.replace("At a glance:", "<b>At a glance:</b>")
+    else:
+        changed = text.replace('"', "“")
+    assert _triples(extract(changed, "x")) == base
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")))
+def test_extract_evidence_offsets_point_into_text(seed):
+    record = extract((SEEDS / seed).read_text(encoding="utf-8"), seed)
+    assert record.relations
+    for relation in record.relations:
+        evidence = relation.evidence
+        assert 0 <= evidence.start < evidence.end <= len(record.text)
+        assert record.text[evidence.start:evidence.end].strip() == evidence.sentence
+        assert 0 < evidence.confidence <= 1
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "(((", "MIIT", "<script>alert(1)</script>", "\x00\x01 ü ß 中文"])
+def test_extract_odd_text_does_not_crash(text):
+    record = extract(text, "odd")
+    assert record.id == "odd"

@@ -1,0 +1,44 @@
+"""The RDF graph: stable IRIs, merged aliases, evidence for every relation, plain SPARQL."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kg.namespace import CIKG, ID, RELATIONS
+
+
+def test_graph_has_no_blank_nodes(seed_graph):
+    assert not any(isinstance(term, type(None)) or term.__class__.__name__ == "BNode" for triple in seed_graph for term in triple)
+
+
+def test_every_relation_has_evidence_with_sentence_and_briefing(seed_graph):
+    for relation in RELATIONS:
+        for head, tail in seed_graph.subject_objects(CIKG[relation]):
+            records = list(seed_graph.subjects(RDF.subject, head))
+            matching = [r for r in records if (r, RDF.predicate, CIKG[relation]) in seed_graph and (r, RDF.object, tail) in seed_graph]
+            assert matching, (head, relation, tail)
+            for record in matching:
+                assert seed_graph.value(record, CIKG.sentence)
+                assert (seed_graph.value(record, CIKG.inBriefing), RDF.type, CIKG.Briefing) in seed_graph
+
+
+@pytest.mark.parametrize("iri,alias", [("agency/miit", "MIIT"), ("firm/sugon", "Dawning Information Industry"),
+                                       ("agency/nda", "National Data Bureau"), ("program/little-giants", "Little Giant")])
+def test_aliases_merge_into_one_stable_node(seed_graph, iri, alias):
+    assert (ID[iri], SKOS.altLabel, Literal(alias, lang="en")) in seed_graph
+
+
+def test_policy_document_has_chinese_title_date_and_issuers(seed_graph):
+    documents = [d for d in seed_graph.subjects(RDF.type, CIKG.PolicyDocument)
+                 if any(t.language == "zh" for t in seed_graph.objects(d, SKOS.altLabel))]
+    assert len(documents) >= 20
+    document = ID["document/guiding-opinions-on-promoting-the-high-quality-development-of-the-data-industry"]
+    assert str(seed_graph.value(document, URIRef("http://purl.org/dc/terms/date"))) == "2024-12-30"
+    issuers = {str(a).rsplit("/", 1)[-1] for a in seed_graph.objects(document, CIKG.issuedBy)}
+    assert issuers == {"ndrc", "nda", "moe", "mof", "nfra", "csrc"}
+
+
+def test_sector_taxonomy_is_skos(seed_graph):
+    assert (ID["sector/photovoltaics"], SKOS.broader, ID["sector/renewable-energy"]) in seed_graph
