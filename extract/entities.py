@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from extract.abbreviations import find_definitions
-from extract.lexicon import KnownEntity, load_known_entities, load_rules
+from extract.lexicon import CONNECTORS, KnownEntity, load_known_entities, load_rules, name_signature
 from extract.segment import Layout
 
 _CAP = r"(?:[A-Z][\w'&.\-]*[\w&]|[A-Z]|\d+[A-Za-z][\w\-]*)"
@@ -36,7 +36,6 @@ _SECTOR_STOP = {"this", "that", "whole", "entire", "domestic", "private", "publi
                 "over", "to", "towards", "with", "up", "more", "will", "open", "create", "regional", "heavy", "into",
                 "for", "from", "by", "on", "at", "as", "is", "are", "was", "be", "has", "have", "whose", "than",
                 "most", "less", "very", "also", "not", "only", "still", "further", "cover", "equipment", "data"}
-_CONNECTORS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"}
 PRIORITY = {"alias": 3, "abbreviation": 2, "pattern": 1}
 
 
@@ -136,17 +135,6 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
     return " ".join(words), start
 
 
-def name_signature(text: str) -> str:
-    """A key that survives case, punctuation, plurals and connectors.
-
-    Example:
-        >>> name_signature("Hundred Cities and Thousands of Parks") == name_signature("Hundred cities and thousand parks")
-        True
-    """
-    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in _CONNECTORS)
-
-
 def _norm_key(label: str, text: str) -> str:
     return f"{label}:{name_signature(text)}"
 
@@ -182,7 +170,7 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
     for match in patterns["quoted"].finditer(text):
         name = match.group("name")
-        content = [w for w in name.split() if w.lower() not in _CONNECTORS]
+        content = [w for w in name.split() if w.lower() not in CONNECTORS]
         if len(name.split()) <= 8 and not name.endswith((".", ",")) and all(w[0].isupper() or w[0].isdigit() for w in content):
             add(match.start("name"), name, "Program", "program.quoted", 0)
     for match in patterns["sector"].finditer(text):

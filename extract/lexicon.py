@@ -7,6 +7,7 @@ typo in a shipped table fails loudly instead of silently dropping an entity.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -19,6 +20,7 @@ from ontology import data_path
 CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")
 ALIAS_TABLES = ("agencies", "programs", "sectors", "firms", "places", "organizations")
 _REQUIRED = ("id", "class", "label", "aliases")
+CONNECTORS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"})
 
 
 class RuleFileError(ValueError):
@@ -92,3 +94,14 @@ def load_rules(name: str) -> dict:
         return srsly.read_yaml(path)
     except Exception as error:  # srsly re-raises ruamel's many error types
         raise RuleFileError(f"{path}: {error}") from None
+
+
+def name_signature(text: str) -> str:
+    """A key that survives case, punctuation, plurals and connectors.
+
+    Example:
+        >>> name_signature("Hundred Cities and Thousands of Parks") == name_signature("Hundred cities and thousand parks")
+        True
+    """
+    words = re.sub(r"[^\w]+", " ", text.lower()).split()
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in CONNECTORS)

@@ -13,22 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from extract.lexicon import KnownEntity, load_known_entities
+from extract.lexicon import name_signature as signature
 from extract.records import BriefingRecord, Evidence
 
 _CLASS_PATHS = {"Agency": "agency", "Program": "program", "PolicyDocument": "document", "Firm": "firm",
                 "Sector": "sector", "Place": "place", "Organization": "organization", "Person": "person"}
-_CONNECTORS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"}
-
-
-def signature(name: str) -> str:
-    """Case, punctuation, connector and plural-insensitive form of a name.
-
-    Example:
-        >>> signature("The Ministry of Finance") == signature("ministry finance")
-        True
-    """
-    words = re.sub(r"[^\w]+", " ", name.lower()).split()
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in _CONNECTORS)
 
 
 def slug(text: str, limit: int = 80) -> str:
