@@ -129,6 +129,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
     """Layout rules: issuers, target sectors and programmes of each document."""
     found = []
     layout = doc._.layout
+    agency_keys = {e.kb_id_ for e in doc.ents if e.label_ == "Agency"}
     for document in documents:
         seen_issuers = set()
         for key, start, end in document.issuers:
@@ -138,7 +139,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
             from_field = document.rule in ("document.field", "document.quoted_title")
             rule = "issued_by.field" if from_field else "issued_by.sentence"
             evidence = next(((a, b) for a, b in document.evidence if a <= start <= b), None) or _sentence_bounds(doc, start, end)
-            found.append(FoundRelation(document.key, "issuedBy", key, *evidence, rule, 0.95 if rule == "issued_by.field" else 0.85))
+            found.append(FoundRelation(document.key, "issuedBy", key, *evidence, rule, 0.95 if from_field else 0.85))
         for span in _ents_within(doc, document.spans, "Sector"):
             found.append(FoundRelation(document.key, "targetsSector", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
                                        "targets_sector.in_title", 0.85))
@@ -146,7 +147,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
         for span in programs:
             found.append(FoundRelation(document.key, "partOf", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
                                        "part_of.in_title", 0.8))
-            agencies = {key for key, _, _ in document.issuers if key in {e.kb_id_ for e in doc.ents if e.label_ == "Agency"}}
+            agencies = {key for key, _, _ in document.issuers if key in agency_keys}
             for agency in sorted(agencies):
                 found.append(FoundRelation(agency, "administers", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
                                            "administers.issuer", 0.7))
