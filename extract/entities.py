@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from extract.abbreviations import find_definitions
+from extract.enumerations import enumerated_sectors
 from extract.lexicon import CONNECTORS, KnownEntity, load_known_entities, load_rules, name_signature
 from extract.segment import Layout
 
@@ -122,7 +123,10 @@ def _name_patterns() -> dict[str, re.Pattern]:
             r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
         ),
         "quoted": re.compile(r"(?<![\w])[\"'](?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w])"),
-        "sector": re.compile(r"\b(?P<name>[a-z][a-z\-]+(?: [a-z][a-z\-]+)?) (?:industry|industries|sector|sectors)\b"),
+        # "its hydrogen industry", "China's electrolyzer sector": a determiner before the name keeps
+        # verbs and adjectives out ("to identify sectors", "labor-intensive sectors").
+        "sector": re.compile(r"(?:\b(?:the|its|their|our|this|whose)|[A-Z]\w*['’]s) (?P<name>[a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2}) "
+                             r"(?:industry|industries|sector|sectors)\b"),
         "not_names": set(rules["not_names"]),
     }
 
@@ -231,6 +235,25 @@ def bare_short_forms(text: str, short_keys: dict[str, str], labels: dict[str, st
     return found
 
 
+def in_compound(text: str, start: int, end: int) -> bool:
+    """Whether a match is one half of a hyphenated modifier: "energy-rich", "energy-efficient"."""
+    after = text[end:end + 2]
+    before = text[max(0, start - 2):start]
+    return len(after) == 2 and after[0] == "-" and after[1].isalpha() or len(before) == 2 and before[1] == "-" and before[0].isalpha()
+
+
+def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: list[tuple[int, int]]) -> list[Candidate]:
+    """Unknown items of sector lists, sentence by sentence (see `extract.enumerations`)."""
+    sectors = [(c.start, c.end) for c in known if c.label == "Sector"]
+    found = []
+    for sentence in doc.sents:
+        if ", " not in sentence.text or not any(a <= sentence.start_char < b for a, b in allowed):
+            continue
+        for item in enumerated_sectors(sentence.text, sentence.start_char, sectors):
+            found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
+    return found
+
+
 def drop_crossing(candidates: list[Candidate]) -> list[Candidate]:
     """Drop pattern matches that cut through an alias-table match.
 
@@ -296,11 +319,15 @@ class EntityRecognizer:
         layout: Layout = doc._.layout
         allowed = [(s.start, s.end) for s in layout.segments if s.section not in ("contents", "back")]
         text = doc.text
-        alias_cands = [c for c in self.aliases(doc) if any(a <= c.start and c.end <= b for a, b in allowed)]
+        alias_cands = [
+            c for c in self.aliases(doc)
+            if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and in_compound(text, c.start, c.end))
+        ]
         abbreviations, short_keys = abbreviation_candidates(text, alias_cands, allowed)
         labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
         bare = bare_short_forms(text, short_keys, labels, allowed)
-        candidates = [*alias_cands, *abbreviations, *bare, *pattern_candidates(text, allowed)]
+        candidates = [*alias_cands, *abbreviations, *bare, *pattern_candidates(text, allowed),
+                      *enumeration_candidates(doc, alias_cands, allowed)]
         latin = [c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"]
         chosen = link_short_names(choose_entities(drop_crossing(latin)))
         spans, rules = [], {}

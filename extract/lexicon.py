@@ -38,6 +38,7 @@ class KnownEntity:
     zh: str = ""
     broader: tuple[str, ...] = ()
     former_names: tuple[str, ...] = ()
+    generic_label: bool = False
 
 
 def rules_path(name: str) -> Path:
@@ -63,9 +64,10 @@ def load_alias_table(path: Path) -> list[KnownEntity]:
         rows.append(
             KnownEntity(
                 id=row["id"], label=row["label"], cls=row["class"],
-                aliases=tuple(dict.fromkeys([row["label"], *row["aliases"]])),
+                aliases=tuple(dict.fromkeys([*([] if row.get("generic_label") else [row["label"]]), *row["aliases"]])),
                 zh=row.get("zh", ""), broader=tuple(row.get("broader", ())),
                 former_names=tuple(row.get("former_names", ())),
+                generic_label=bool(row.get("generic_label")),
             )
         )
     return rows

@@ -33,6 +33,8 @@ def unseen():
         ("Agency", "National Marine Technology Administration"),
         ("Agency", "Ministry of Natural Resources"),
         ("Place", "Hefei"),
+        ("Sector", "subsea cables"),
+        ("Sector", "tidal turbines"),
     ],
 )
 def test_extract_unseen_names_found_by_rules(unseen, label, name):
@@ -47,6 +49,7 @@ def test_extract_unseen_names_found_by_rules(unseen, label, name):
         ("Huaxin Power Holdings", "mergesWith", "Longhai Grid Equipment"),
         ("Guidelines on Promoting the Development of the Underwater Robotics Industry", "issuedBy", "MIIT"),
         ("Guidelines on Promoting the Development of the Underwater Robotics Industry", "issuedBy", "MNR"),
+        ("Guidelines on Promoting the Development of the Underwater Robotics Industry", "targetsSector", "tidal turbines"),
     ],
 )
 def test_extract_unseen_relations(unseen, triple):

@@ -44,7 +44,7 @@ def test_rules_use_only_ontology_terms(ontology):
 @pytest.mark.parametrize("table", ["agencies", "programs", "sectors", "firms", "places", "organizations"])
 def test_alias_tables_load_and_have_labels(table):
     rows = [e for e in load_known_entities() if data_path(f"aliases/{table}.jsonl").read_text().count(f'"id": "{e.id}"')]
-    assert rows and all(row.label in row.aliases for row in rows)
+    assert rows and all(row.aliases and (row.label in row.aliases) != row.generic_label for row in rows)
 
 
 def test_sector_broader_links_exist():
@@ -89,3 +89,31 @@ def test_segment_reads_fields_and_news_sections():
     assert {s.section for s in layout.segments} >= {"contents", "top", "policy_news", "corporate_news", "back"}
     december = [s.date for s in layout.segments if s.section == "corporate_news" and s.date.startswith("2024-12")]
     assert december == ["2024-12-05", "2024-12-10"]
+
+
+@pytest.mark.parametrize(
+    "sentence,known,expected",
+    [
+        # two exactly known items qualify a list; its unknown items become sectors
+        ("use of hydrogen in steel, cement, glassmaking and ceramics.", ["steel", "cement"], ["glassmaking", "ceramics"]),
+        # one known item suffices after a cue
+        ("industries such as aviation, drone logistics and air taxis", ["aviation"], ["drone logistics", "air taxis"]),
+        # an item that only contains a known sector is a narrower, new one
+        ("lithium batteries, sodium batteries, flow batteries and supercapacitors", ["lithium batteries", "sodium batteries", "batteries"],
+         ["flow batteries", "supercapacitors"]),
+        # no cue and a single known item: not a sector list
+        ("Over the next five years, promote smart factories, pilot zones and standards", ["smart factories"], []),
+        # a list of firms or places is left alone
+        ("CATL, BYD and Sunwoda build plants in Hefei, Ningde and Shenzhen", [], []),
+    ],
+)
+def test_enumerated_sectors(sentence, known, expected):
+    from extract.enumerations import enumerated_sectors
+
+    spans = []
+    for name in known:
+        start = sentence.find(name)
+        while start >= 0 and (start, start + len(name)) in spans:
+            start = sentence.find(name, start + 1)
+        spans.append((start, start + len(name)))
+    assert [item.text for item in enumerated_sectors(sentence, 0, spans)] == expected
