@@ -167,26 +167,36 @@ def evaluate(gold: Path, as_json: bool, errors: bool, out: Path) -> None:
             click.echo(f"  {key:<14} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['predicted']:>6} {s['gold']:>6}")
 
 
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
 @cli.command()
 @click.option("--focus", default=None, help="Draw only the neighbourhood of this name.")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 5))
+@click.option("--since", type=DATE, default=None, help="Keep relations with evidence on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, default=None, help="Keep relations with evidence on or before this date (YYYY-MM-DD).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default OUT/graph.html).")
 @out_option
 @handle_errors
-def html(focus: str | None, depth: int, output: Path | None, out: Path) -> None:
+def html(focus: str | None, depth: int, since, until, output: Path | None, out: Path) -> None:
     """Write the interactive HTML graph (self-contained, opens offline).
 
     \b
     Example:
         kg html --focus CATL --depth 2 -o catl.html
+        kg html --since 2024-10-01 --until 2024-12-31 -o q4.html
     """
     from kg.html import focused_view, write_html
+    from kg.view import to_networkx, within_dates
 
     graph = _load(out)
     target = output or out / "graph.html"
-    write_html(graph, target, focused_view(graph, focus, depth) if focus else None)
-    click.echo(f"Wrote {target}")
+    view = within_dates(to_networkx(graph), f"{since:%Y-%m-%d}" if since else "", f"{until:%Y-%m-%d}" if until else "")
+    if focus:
+        view = focused_view(view, focus, depth)
+    write_html(graph, target, view)
+    click.echo(f"Wrote {target}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges")
 
 
 def main() -> None:  # pragma: no cover - console entry point

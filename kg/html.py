@@ -9,7 +9,9 @@ as ``</script>`` cannot end the script or run code.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,16 +20,21 @@ from rdflib import Graph
 from kg.graph import write_atomically
 
 CLASS_STYLE = {
-    "Agency": ("#d62728", "box"), "Program": ("#9467bd", "diamond"), "PolicyDocument": ("#1f77b4", "square"),
+    "Agency": ("#d62728", "hexagon"), "Program": ("#9467bd", "diamond"), "PolicyDocument": ("#1f77b4", "square"),
     "Firm": ("#2ca02c", "dot"), "Sector": ("#ff7f0e", "triangle"), "Place": ("#8c564b", "star"),
-    "Organization": ("#e377c2", "ellipse"), "Person": ("#17becf", "hexagon"),
+    "Organization": ("#e377c2", "triangleDown"), "Person": ("#17becf", "dot"),
 }
 RELATION_FAMILY = {
     "issuedBy": "policy", "targetsSector": "policy", "administers": "policy", "partOf": "policy",
     "subsidiaryOf": "ownership", "acquires": "ownership", "mergesWith": "ownership", "investsIn": "ownership",
     "partnersWith": "deal", "licensesTo": "deal", "locatedIn": "place", "broader": "taxonomy",
 }
-FAMILY_STYLE = {"policy": "#1f77b4", "ownership": "#d62728", "deal": "#2ca02c", "place": "#8c564b", "taxonomy": "#bbbbbb"}
+# family -> (colour, width, dashes): policy edges plain, ownership heavy, deals dashed.
+FAMILY_STYLE = {
+    "policy": ("#1f77b4", 1.5, False), "ownership": ("#d62728", 3.0, False), "deal": ("#2ca02c", 2.0, True),
+    "place": ("#8c564b", 1.0, [2, 4]), "taxonomy": ("#bbbbbb", 1.0, [6, 6]),
+}
+_PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
 
 def _vis_asset(name: str) -> str:
@@ -40,42 +47,72 @@ def _safe_json(value) -> str:
 
 
 def graph_data(view) -> dict:
-    """Nodes and edges in vis-network's format, with plain-text tooltips."""
+    """Nodes and edges in vis-network's format, with plain-text tooltips.
+
+    Tooltips are strings, which vis-network 9 shows as text, never as HTML.
+    """
     nodes, edges = [], []
     for node, data in view.nodes(data=True):
         color, shape = CLASS_STYLE[data["cls"]]
         degree = view.degree(node)
         aliases = [a for a in data["aliases"] if a != data["label"]]
+        zh = data.get("zh", [])
         tooltip = "\n".join(filter(None, [
             f"{data['label']} ({data['cls']})",
             f"Also: {'; '.join(aliases[:8])}" if aliases else "",
+            f"Chinese: {'; '.join(zh[:2])}" if zh else "",
             f"Date: {data['date']}" if data.get("date") else "",
             f"Links: {degree}",
         ]))
-        nodes.append({"id": node, "label": data["label"][:60], "title": tooltip, "group": data["cls"], "color": color,
-                      "shape": shape, "value": degree + 1, "names": [data["label"], *aliases]})
+        nodes.append({"id": node, "label": _short(data["label"]), "title": tooltip, "group": data["cls"], "color": color,
+                      "shape": shape, "value": degree + 1, "names": [data["label"], *aliases, *zh],
+                      "aliases": aliases, "zh": zh})
+    parallel: dict[frozenset, int] = {}
     for index, (head, tail, relation, data) in enumerate(view.edges(keys=True, data=True)):
         family = RELATION_FAMILY.get(relation, "policy")
+        pair = frozenset((head, tail))
+        parallel[pair] = parallel.get(pair, -1) + 1  # bend the 2nd, 3rd ... edge of a pair so each stays visible
+        color, width, dashes = FAMILY_STYLE[family]
         evidence = data.get("evidence", [])
-        tooltip = "\n\n".join(f"{e['sentence']}\n({e['briefing']}, {e['date']}, {e['rule']})" for e in evidence[:3]) or relation
-        edges.append({"id": index, "from": head, "to": tail, "label": relation, "title": tooltip, "relation": relation,
-                      "color": FAMILY_STYLE[family], "dashes": family == "taxonomy", "arrows": "to",
-                      "date": min((e["date"] for e in evidence if e["date"]), default="")})
+        tooltip = "\n\n".join(
+            f"{e['sentence']}\n({e['briefing']}, {e['date'] or 'undated'}; rule {e['rule']}, confidence {e['confidence']:.2f})"
+            for e in evidence[:3]
+        ) or relation
+        edges.append({"id": index, "from": head, "to": tail, "label": relation, "title": f"{relation}\n{tooltip}",
+                      "relation": relation, "family": family, "color": color, "width": width, "dashes": dashes,
+                      "arrows": "to", "dates": sorted({e["date"] for e in evidence if e["date"]}),
+                      "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.2 * parallel[pair]} if parallel[pair] else False})
     return {"nodes": nodes, "edges": edges}
 
 
-def render_html(view, title: str = "china-industry-kg") -> str:
-    template = files("kg").joinpath("templates", "graph.html").read_text(encoding="utf-8")
-    legend = "".join(
-        f'<label><input type="checkbox" class="cls" value="{cls}" checked> '
-        f'<span style="color:{color}">&#9632;</span> {cls}</label> '
+def _short(label: str, limit: int = 60) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _legends(data: dict) -> dict[str, str]:
+    """Checkbox legends for the classes and the relations present; all text here is ours."""
+    classes = "".join(
+        f'<label><input type="checkbox" class="cls" value="{cls}" checked>'
+        f'<span class="swatch" style="background:{color}"></span>{cls}</label>'
         for cls, (color, _) in CLASS_STYLE.items()
     )
-    return (template.replace("{{TITLE}}", title)
-            .replace("{{VIS_CSS}}", _vis_asset("vis-network.css"))
-            .replace("{{LEGEND}}", legend)
-            .replace("{{VIS_JS}}", _vis_asset("vis-network.min.js"))
-            .replace("{{DATA}}", _safe_json(graph_data(view))))
+    present = sorted({e["relation"] for e in data["edges"]}, key=list(RELATION_FAMILY).index)
+    relations = "".join(
+        f'<label><input type="checkbox" class="rel" value="{rel}" checked>'
+        f'<span class="line" style="border-top-color:{FAMILY_STYLE[RELATION_FAMILY[rel]][0]};'
+        f'border-top-style:{"dashed" if FAMILY_STYLE[RELATION_FAMILY[rel]][2] else "solid"}"></span>{rel}</label>'
+        for rel in present
+    )
+    return {"CLASS_LEGEND": classes, "RELATION_LEGEND": relations}
+
+
+def render_html(view, title: str = "china-industry-kg") -> str:
+    """The page as a string; placeholders are filled in one pass, so data can never inject one."""
+    template = files("kg").joinpath("templates", "graph.html").read_text(encoding="utf-8")
+    data = graph_data(view)
+    values = {"TITLE": html.escape(title), "VIS_CSS": _vis_asset("vis-network.css"), "VIS_JS": _vis_asset("vis-network.min.js"),
+              "DATA": _safe_json(data), **_legends(data)}
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
 def write_html(graph: Graph, path: Path, view=None) -> None:
@@ -85,12 +122,10 @@ def write_html(graph: Graph, path: Path, view=None) -> None:
     write_atomically(path, render_html(view if view is not None else to_networkx(graph)).encode("utf-8"))
 
 
-def focused_view(graph: Graph, name: str, depth: int):
+def focused_view(view, name: str, depth: int):
     """The sub-graph around one node, for `kg html --focus`."""
     import networkx as nx
 
-    from kg.view import find_node, to_networkx
+    from kg.view import find_node
 
-    view = to_networkx(graph)
-    node = find_node(view, name)
-    return nx.ego_graph(view, node, radius=depth, undirected=True)
+    return nx.ego_graph(view, find_node(view, name), radius=depth, undirected=True)

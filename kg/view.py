@@ -26,8 +26,10 @@ def to_networkx(graph: Graph):
     view = nx.MultiDiGraph()
     for cls in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person"):
         for node in graph.subjects(RDF.type, CIKG[cls]):
-            view.add_node(str(node), cls=cls, label=str(graph.value(node, RDFS.label) or node),
-                          aliases=sorted({str(a) for a in graph.objects(node, SKOS.altLabel)}),
+            alt = list(graph.objects(node, SKOS.altLabel))
+            view.add_node(str(node), cls=cls, label=str(graph.value(node, SKOS.prefLabel) or graph.value(node, RDFS.label) or node),
+                          aliases=sorted({str(a) for a in alt if getattr(a, "language", None) != "zh"}),
+                          zh=sorted({str(a) for a in alt if getattr(a, "language", None) == "zh"}),
                           date=str(graph.value(node, DCTERMS.date) or ""))
     evidence: dict[tuple[str, str, str], list[dict]] = {}
     for record in graph.subjects(RDF.type, CIKG.Evidence):
@@ -49,6 +51,35 @@ def to_networkx(graph: Graph):
     for narrow, broad in graph.subject_objects(SKOS.broader):
         view.add_edge(str(narrow), str(broad), key="broader", evidence=[])
     return view
+
+
+def within_dates(view, since: str = "", until: str = ""):
+    """The view restricted to evidence dated in [since, until] (ISO dates, either may be empty).
+
+    An edge stays when one of its evidence records is in range, keeping only those records;
+    undated edges (the sector taxonomy) stay. A node that loses every edge goes; a node that
+    had none stays only when its own date is in range.
+    """
+    if not since and not until:
+        return view
+    inside = lambda day: bool(day) and (not since or day >= since) and (not until or day <= until)  # noqa: E731
+    kept = view.__class__()
+    for head, tail, relation, data in view.edges(keys=True, data=True):
+        evidence = data.get("evidence", [])
+        if relation == "broader" or not evidence:
+            continue
+        dated = [e for e in evidence if inside(e["date"])]
+        if dated:
+            kept.add_edge(head, tail, key=relation, evidence=dated)
+    for head, tail, relation, data in view.edges(keys=True, data=True):
+        if relation == "broader" and head in kept and tail in kept:
+            kept.add_edge(head, tail, key=relation, **data)
+    for node, data in view.nodes(data=True):
+        if node in kept or view.degree(node) == 0 and inside(data.get("date", "")):
+            kept.add_node(node)
+        if node in kept:
+            kept.nodes[node].update(data)
+    return kept
 
 
 def find_node(view, name: str) -> str:
