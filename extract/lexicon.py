@@ -39,6 +39,7 @@ class KnownEntity:
     broader: tuple[str, ...] = ()
     former_names: tuple[str, ...] = ()
     generic_label: bool = False
+    country: str = ""
 
 
 def rules_path(name: str) -> Path:
@@ -68,6 +69,7 @@ def load_alias_table(path: Path) -> list[KnownEntity]:
                 zh=row.get("zh", ""), broader=tuple(row.get("broader", ())),
                 former_names=tuple(row.get("former_names", ())),
                 generic_label=bool(row.get("generic_label")),
+                country=row.get("country", ""),
             )
         )
     return rows

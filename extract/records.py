@@ -7,6 +7,7 @@ key; `kg.resolve` maps keys to canonical ids across briefings.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,11 @@ class BriefingRecord:
     text: str
     entities: tuple[EntityRecord, ...]
     relations: tuple[RelationRecord, ...]
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the briefing's text: adding the same briefing again changes nothing."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
 
 
 def _evidence_date(doc: Doc, start: int) -> str:

@@ -29,6 +29,7 @@ class BuildSummary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    unchanged: int = 0
 
 
 def iter_input_files(paths: list[Path]) -> Iterator[Path | InputError]:
@@ -71,43 +72,130 @@ def read_briefing(path: Path) -> str:
     raise InputError(f"{path}: not decodable as UTF-8, GB18030 or cp1252")
 
 
-def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None = None) -> BuildSummary:
-    """Build ``out/graph.ttl`` and ``out/graph.html`` from briefing files."""
-    from extract.pipeline import extract
-    from kg.graph import build_graph, write_turtle
-    from kg.html import write_html
-    from kg.resolve import Resolver
+def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None = None, *, fresh: bool = True) -> BuildSummary:
+    """Build the store and its exports from briefing files (``fresh``), or add them to it (`kg add`).
+
+    Adding resolves the new briefings onto the nodes already in the store; a briefing whose
+    text is unchanged is skipped, one whose text changed replaces its earlier version.
+    """
+    from kg.store import locked, open_store, stored_briefings, writable_copy
 
     report = progress or (lambda message: print(message, file=sys.stderr))
     started = time.perf_counter()
     summary = BuildSummary()
-    resolver = Resolver()
-    files = list(iter_input_files(paths))
-    for number, item in enumerate(files, start=1):
-        if isinstance(item, InputError):
-            summary.errors.append(str(item))
-            report(f"error: {item}")
-            continue
+    with locked(out):
         try:
-            text = read_briefing(item)
-        except InputError as error:
-            summary.errors.append(str(error))
-            report(f"error: {error}")
-            continue
-        record = extract(text, item.stem, item.name)
-        resolver.add(record)
-        summary.briefings += 1
-        report(f"[{number}/{len(files)}] {item.name}: {len(record.entities)} entities, {len(record.relations)} relations")
-    if not summary.briefings:
-        raise InputError("nothing to build: " + ("; ".join(summary.errors) if summary.errors else "no briefing files found"))
-    resolution = resolver.result
-    graph = build_graph(resolution)
-    out.mkdir(parents=True, exist_ok=True)
-    write_turtle(graph, out / "graph.ttl")
-    write_html(graph, out / "graph.html")
-    summary.outputs = [out / "graph.ttl", out / "graph.html"]
-    summary.entities = Counter(node.cls for node in resolution.nodes.values())
-    summary.relations = Counter(relation for _, relation, _ in {(r.head, r.relation, r.tail) for r in resolution.relations})
-    summary.triples = len(graph)
+            with writable_copy(out, fresh) as store:
+                existing = {} if fresh else stored_briefings(store)
+                resolver = _resolver(store, fresh)
+                files = list(iter_input_files(paths))
+                for number, item in enumerate(files, start=1):
+                    _add_file(item, number, len(files), store, resolver, existing, summary, report)
+                if not summary.briefings and (fresh or summary.errors and not summary.unchanged):
+                    problems = "; ".join(summary.errors) if summary.errors else "no briefing files found"
+                    raise InputError(f"nothing to {'build' if fresh else 'add'}: {problems}")
+                if not summary.briefings:
+                    raise _NothingChangedError  # throw the copy away: the store and its exports stay as they are
+                _finish(store)
+        except _NothingChangedError:
+            _count(open_store(out), summary)
+        else:
+            summary.outputs = _export(out, open_store(out), summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
+    """Take briefings out of the store again (`kg remove`): their named graphs go, exports follow."""
+    import pyoxigraph as ox
+
+    from kg.store import graph_iri, locked, open_store, stored_briefings, writable_copy
+
+    summary = BuildSummary()
+    with locked(out):
+        open_store(out)  # a clear error when nothing was built
+        with writable_copy(out, fresh=False) as store:
+            present = stored_briefings(store)
+            unknown = [b for b in briefing_ids if b not in present]
+            if unknown:
+                raise InputError(f"not in the graph: {', '.join(unknown)}; briefings: {', '.join(sorted(present)) or 'none'}")
+            for briefing_id in briefing_ids:
+                store.remove_graph(ox.NamedNode(graph_iri(briefing_id)))
+                summary.briefings += 1
+            _finish(store)
+        summary.outputs = _export(out, open_store(out), summary)
+    return summary
+
+
+def _resolver(store, fresh: bool):
+    from kg.resolve import Resolver
+
+    resolver = Resolver()
+    if not fresh:
+        from kg.store import stored_nodes
+
+        for node in stored_nodes(store):
+            resolver.seed(node)
+    return resolver
+
+
+def _add_file(item, number: int, total: int, store, resolver, existing: dict, summary: BuildSummary, report) -> None:
+    from extract.pipeline import extract
+    from kg.graph import briefing_graph
+    from kg.store import graph_iri, put_graph
+
+    if isinstance(item, InputError):
+        summary.errors.append(str(item))
+        report(f"error: {item}")
+        return
+    try:
+        text = read_briefing(item)
+    except InputError as error:
+        summary.errors.append(str(error))
+        report(f"error: {error}")
+        return
+    record = extract(text, item.stem, item.name)
+    if existing.get(record.id) == record.digest:
+        summary.unchanged += 1
+        report(f"[{number}/{total}] {item.name}: unchanged, already in the graph")
+        return
+    resolved = resolver.add(record)
+    put_graph(store, graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors))
+    summary.briefings += 1
+    verb = "replaced" if record.id in existing else "added" if existing else "read"
+    report(f"[{number}/{total}] {item.name}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")
+
+
+def _finish(store) -> None:
+    """Merge the default graph and describe the dataset (VoID) in the store before it is swapped in."""
+    import pyoxigraph as ox
+
+    from kg.export import void_graph
+    from kg.store import VOID_GRAPH, merge_default_graph, put_graph
+
+    store.remove_graph(ox.NamedNode(VOID_GRAPH))
+    merge_default_graph(store)
+    put_graph(store, VOID_GRAPH, void_graph(store))
+    merge_default_graph(store)
+
+
+class _NothingChangedError(Exception):
+    """Every briefing given to `kg add` is already in the store, unchanged."""
+
+
+def _export(out: Path, store, summary: BuildSummary) -> list[Path]:
+    from kg.export import write_exports
+
+    _count(store, summary)
+    return write_exports(out, store)
+
+
+def _count(store, summary: BuildSummary) -> None:
+    from kg.store import query
+
+    for row in query(store, """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c ; cikg:mentionedIn ?b } GROUP BY ?c"""):
+        summary.entities[row["c"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
+    for row in query(store, """SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?e a cikg:Evidence ;
+                               rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } } GROUP BY ?p"""):
+        summary.relations[row["p"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
+    summary.triples = int(next(iter(query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")))["n"].value)

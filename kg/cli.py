@@ -17,6 +17,13 @@ import click
 
 from kg.errors import GraphNotBuiltError, KgError
 
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value) -> str:
+    """A --since/--until value as an ISO date, or "" when not given."""
+    return f"{value:%Y-%m-%d}" if value else ""
+
 
 def _default_out() -> str:
     return os.environ.get("KG_OUT", "out")
@@ -71,8 +78,12 @@ def build(paths: tuple[Path, ...], out: Path) -> None:
     from kg.build import build as build_graph
 
     summary = build_graph(list(paths), out)
-    click.echo(f"Built {out / 'graph.ttl'} and {out / 'graph.html'} from {summary.briefings} briefing(s) "
-               f"in {summary.seconds:.1f} s: {summary.triples} triples.")
+    click.echo(f"Built {out / 'graph.ttl'}, {out / 'graph.html'} and the store {out / 'store'} from {summary.briefings} "
+               f"briefing(s) in {summary.seconds:.1f} s: {summary.triples} triples.")
+    _print_summary(summary)
+
+
+def _print_summary(summary) -> None:
     click.echo("Entities: " + ", ".join(f"{cls} {n}" for cls, n in sorted(summary.entities.items())))
     click.echo("Relations: " + ", ".join(f"{rel} {n}" for rel, n in sorted(summary.relations.items())))
     if summary.errors:
@@ -80,23 +91,67 @@ def build(paths: tuple[Path, ...], out: Path) -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@out_option
+@handle_errors
+def add(paths: tuple[Path, ...], out: Path) -> None:
+    """Add briefings to an existing graph (an unchanged briefing is skipped, a changed one replaced).
+
+    \b
+    Example:
+        kg add new-briefings/2025-06.md --out out
+    """
+    from kg.build import build as build_graph
+    from kg.store import open_store
+
+    open_store(out)  # adding needs a graph to add to
+    summary = build_graph(list(paths), out, fresh=False)
+    click.echo(f"Added {summary.briefings} briefing(s), {summary.unchanged} unchanged, in {summary.seconds:.1f} s: "
+               f"{summary.triples} triples.")
+    _print_summary(summary)
+
+
+@cli.command()
+@click.argument("briefings", nargs=-1, required=True)
+@out_option
+@handle_errors
+def remove(briefings: tuple[str, ...], out: Path) -> None:
+    """Take briefings (by id, the file name without extension) out of the graph.
+
+    \b
+    Example:
+        kg remove 004_d43c6ba5f3c6dba2 --out out
+    """
+    from kg.build import remove as remove_briefings
+
+    summary = remove_briefings(list(briefings), out)
+    click.echo(f"Removed {summary.briefings} briefing(s): {summary.triples} triples left.")
+    _print_summary(summary)
+
+
+@cli.command()
 @click.argument("name")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 5), help="Hops to follow.")
+@click.option("--since", type=DATE, default=None, help="Only relations with evidence on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, default=None, help="Only relations with evidence on or before this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @out_option
 @handle_errors
-def who(name: str, depth: int, as_json: bool, out: Path) -> None:
+def who(name: str, depth: int, since, until, as_json: bool, out: Path) -> None:
     """Who is connected to NAME (any name, acronym or alias).
 
     \b
     Example:
         kg who MIIT
         kg who "Little Giants" --depth 2 --json
+        kg who CATL --since 2024-06-01 --until 2025-03-31
     """
-    from kg.view import to_networkx
-    from kg.view import who as who_is
+    from kg.index import INDEX_FILE, find
+    from kg.store import open_store
+    from kg.view import who_in_store
 
-    result = who_is(to_networkx(_load(out)), name, depth)
+    store = open_store(out)
+    result = who_in_store(store, find(out / INDEX_FILE, name), depth, _day(since), _day(until))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -118,8 +173,40 @@ def who(name: str, depth: int, as_json: bool, out: Path) -> None:
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--since", type=DATE, default=None, help="Only events on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, default=None, help="Only events on or before this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@out_option
+@handle_errors
+def timeline(name: str, since, until, as_json: bool, out: Path) -> None:
+    """List the dated events of NAME in order: its relations with their evidence.
+
+    \b
+    Example:
+        kg timeline MIIT --since 2024-12-01
+    """
+    from kg.index import INDEX_FILE, find
+    from kg.store import open_store
+    from kg.view import timeline as events_of
+
+    store = open_store(out)
+    events = events_of(store, find(out / INDEX_FILE, name), _day(since), _day(until))
+    if as_json:
+        click.echo(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
+        return
+    for event in events:
+        what = f"{event.head} {event.relation} {event.tail}".strip()
+        source = f"  [{event.briefing}] {event.sentence[:160]}" if event.briefing else ""
+        click.echo(f"{event.date or 'undated':<10}  {what}{source}")
+    if not events:
+        click.echo("(no dated events)")
+
+
+@cli.command()
 @click.argument("query")
-@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json", "turtle"]), default="table", show_default=True,
+              help="turtle is for CONSTRUCT and DESCRIBE queries.")
 @out_option
 @handle_errors
 def query(query: str, output: str, out: Path) -> None:
@@ -130,9 +217,14 @@ def query(query: str, output: str, out: Path) -> None:
         kg query "SELECT ?doc ?date WHERE { ?doc cikg:issuedBy ?a ; dcterms:date ?date . ?a skos:altLabel 'MIIT'@en }"
         kg query queries/policies_by_agency.rq --format csv
     """
-    from kg.query import format_rows, read_query, run_query
+    from kg.query import construct_turtle, format_rows, read_query, run_query
+    from kg.store import open_store
 
-    columns, rows = run_query(_load(out), read_query(query))
+    store = open_store(out)
+    if output == "turtle":
+        click.echo(construct_turtle(store, read_query(query)))
+        return
+    columns, rows = run_query(store, read_query(query))
     click.echo(format_rows(columns, rows, output))
 
 
@@ -167,9 +259,6 @@ def evaluate(gold: Path, as_json: bool, errors: bool, out: Path) -> None:
             click.echo(f"  {key:<14} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['predicted']:>6} {s['gold']:>6}")
 
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
 @cli.command()
 @click.option("--focus", default=None, help="Draw only the neighbourhood of this name.")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 5))
@@ -187,16 +276,70 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
         kg html --focus CATL --depth 2 -o catl.html
         kg html --since 2024-10-01 --until 2024-12-31 -o q4.html
     """
-    from kg.html import focused_view, write_html
-    from kg.view import to_networkx, within_dates
+    import networkx as nx
 
-    graph = _load(out)
+    from kg.html import write_html
+    from kg.index import INDEX_FILE, find
+    from kg.store import open_store
+    from kg.view import neighbourhood, view_from_store, within_dates
+
+    store = open_store(out)
     target = output or out / "graph.html"
-    view = within_dates(to_networkx(graph), f"{since:%Y-%m-%d}" if since else "", f"{until:%Y-%m-%d}" if until else "")
+    nodes = None
     if focus:
-        view = focused_view(view, focus, depth)
-    write_html(graph, target, view)
+        center = find(out / INDEX_FILE, focus)
+        nodes = neighbourhood(store, {center}, depth)
+    view = within_dates(view_from_store(store, nodes), _day(since), _day(until))
+    if focus:
+        view = nx.ego_graph(view, center, radius=depth, undirected=True) if center in view else view.subgraph([]).copy()
+    write_html(target, view)
     click.echo(f"Wrote {target}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: this machine only).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows (or triples) per answer.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries run at once.")
+@out_option
+@handle_errors
+def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, out: Path) -> None:
+    """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only), with a query page at /.
+
+    \b
+    Example:
+        kg serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a cikg:Firm } LIMIT 5' http://127.0.0.1:7878/sparql
+    """
+    from kg.serve import serve as run_server
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving SPARQL on {url} (query page: {url.removesuffix('sparql')}); Ctrl-C stops.", err=False)
+        sys.stdout.flush()
+
+    run_server(out, host, port, timeout, max_rows, workers, ready)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph).")
+@click.option("--graph", "graph", default=None, help="Named graph IRI to replace (default: the server's default graph).")
+@click.option("--named-graphs", is_flag=True, help="Also send each briefing's own named graph.")
+@out_option
+@handle_errors
+def push(endpoint: str, graph: str | None, named_graphs: bool, out: Path) -> None:
+    """Load the graph into a SPARQL 1.1 Graph Store Protocol server (replacing the target graph).
+
+    \b
+    Example:
+        kg push --endpoint http://localhost:7878/store
+        kg push --endpoint http://localhost:7878/store --graph https://example.org/graphs/cikg
+    """
+    from kg.push import push as push_graph
+    from kg.store import open_store
+
+    report = push_graph(open_store(out), endpoint, graph, named_graphs)
+    click.echo(f"Pushed {report.triples} triples in {report.graphs} graph(s) to {endpoint}.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

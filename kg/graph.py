@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, SDO, SKOS
 
 from kg.namespace import CIKG, ID
 
@@ -39,44 +40,61 @@ def evidence_iri(briefing: str, start: int, end: int, relation: str, head: str, 
 def new_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in (("cikg", CIKG._NS), ("id", ID), ("skos", SKOS), ("dcterms", DCTERMS), ("prov", PROV),
-                              ("owl", OWL)):
+                              ("owl", OWL), ("schema", SDO)):
         graph.bind(prefix, namespace)
     return graph
 
 
-def build_graph(resolution) -> Graph:
-    """The RDF graph of a `kg.resolve.Resolution`."""
+def _describe(graph: Graph, node, aliases: set[str], zh: set[str]) -> URIRef:
+    iri = entity_iri(node.id)
+    graph.add((iri, RDF.type, CIKG[node.cls]))
+    graph.add((iri, RDFS.label, Literal(node.label)))
+    graph.add((iri, SKOS.prefLabel, Literal(node.label, lang="en")))
+    for alias in aliases - {node.label}:
+        graph.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
+    for name in zh:
+        graph.add((iri, SKOS.altLabel, Literal(name, lang="zh")))
+    for broader in node.broader:
+        graph.add((iri, SKOS.broader, entity_iri(broader)))
+    if node.country:
+        graph.add((iri, SDO.addressCountry, Literal(node.country)))
+    return iri
+
+
+def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -> Graph:
+    """The triples one briefing contributes: it, the things it names, its relations with evidence.
+
+    Each briefing's graph stands alone (it becomes one named graph of the store), so a thing
+    named in two briefings is described in both, with the names each one uses; the union is the
+    whole graph. Known sectors bring their broader sectors, so the taxonomy is always complete.
+    ``resolved`` is a `kg.resolve.ResolvedBriefing`; ``ancestors`` gives a node's broader nodes.
+    """
     graph = new_graph()
-    for briefing in resolution.briefings:
-        iri = briefing_iri(briefing.id)
-        graph.add((iri, RDF.type, CIKG.Briefing))
-        graph.add((iri, RDFS.label, Literal(briefing.title or briefing.id)))
-        graph.add((iri, DCTERMS.title, Literal(briefing.title or briefing.id)))
-        graph.add((iri, DCTERMS.identifier, Literal(briefing.id)))
-        graph.add((iri, CIKG.sourceFile, Literal(briefing.source)))
-        if briefing.date:
-            graph.add((iri, DCTERMS.date, Literal(briefing.date, datatype=XSD.date)))
-    for node in resolution.nodes.values():
-        iri = entity_iri(node.id)
-        graph.add((iri, RDF.type, CIKG[node.cls]))
-        graph.add((iri, RDFS.label, Literal(node.label)))
-        graph.add((iri, SKOS.prefLabel, Literal(node.label, lang="en")))
-        for alias in sorted(node.aliases - {node.label}):
-            graph.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
-        for zh in sorted(node.zh):
-            graph.add((iri, SKOS.altLabel, Literal(zh, lang="zh")))
+    briefing = resolved.record
+    source = briefing_iri(briefing.id)
+    graph.add((source, RDF.type, CIKG.Briefing))
+    graph.add((source, RDFS.label, Literal(briefing.title or briefing.id)))
+    graph.add((source, DCTERMS.title, Literal(briefing.title or briefing.id)))
+    graph.add((source, DCTERMS.identifier, Literal(briefing.id)))
+    graph.add((source, CIKG.sourceFile, Literal(briefing.source)))
+    if briefing.digest:
+        graph.add((source, CIKG.sourceDigest, Literal(briefing.digest)))
+    if briefing.date:
+        graph.add((source, DCTERMS.date, Literal(briefing.date, datatype=XSD.date)))
+    for node_id, names in resolved.names.items():
+        node = nodes[node_id]
+        table_aliases = node.aliases if node.known else set()
+        iri = _describe(graph, node, names | table_aliases, resolved.zh.get(node_id, set()) | (node.zh if node.known else set()))
+        graph.add((iri, CIKG.mentionedIn, source))
         if node.cls == "PolicyDocument":
             graph.add((iri, DCTERMS.title, Literal(node.label, lang="en")))
-            for zh in sorted(node.zh):
+            for zh in node.zh:
                 graph.add((iri, DCTERMS.title, Literal(zh, lang="zh")))
             if node.date:
                 graph.add((iri, DCTERMS.date, Literal(node.date, datatype=XSD.date)))
-        for broader in node.broader:
-            if broader in resolution.nodes:
-                graph.add((iri, SKOS.broader, entity_iri(broader)))
-        for briefing in sorted(node.briefings):
-            graph.add((iri, CIKG.mentionedIn, briefing_iri(briefing)))
-    for relation in resolution.relations:
+        for ancestor in ancestors(node):
+            _describe(graph, ancestor, ancestor.aliases, ancestor.zh)
+    for relation in resolved.relations:
         head, tail, predicate = entity_iri(relation.head), entity_iri(relation.tail), CIKG[relation.relation]
         graph.add((head, predicate, tail))
         evidence = relation.evidence
@@ -86,8 +104,8 @@ def build_graph(resolution) -> Graph:
         graph.add((node, RDF.predicate, predicate))
         graph.add((node, RDF.object, tail))
         graph.add((node, CIKG.sentence, Literal(evidence.sentence)))
-        graph.add((node, CIKG.inBriefing, briefing_iri(evidence.briefing)))
-        graph.add((node, PROV.wasDerivedFrom, briefing_iri(evidence.briefing)))
+        graph.add((node, CIKG.inBriefing, source))
+        graph.add((node, PROV.wasDerivedFrom, source))
         graph.add((node, CIKG.rule, Literal(evidence.rule)))
         graph.add((node, CIKG.confidence, Literal(f"{evidence.confidence:.2f}", datatype=XSD.decimal)))
         graph.add((node, CIKG.startChar, Literal(evidence.start)))

@@ -15,8 +15,6 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph
-
 from kg.graph import write_atomically
 
 CLASS_STYLE = {
@@ -115,17 +113,6 @@ def render_html(view, title: str = "china-industry-kg") -> str:
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
-def write_html(graph: Graph, path: Path, view=None) -> None:
-    """Write the page atomically; ``view`` defaults to the whole graph."""
-    from kg.view import to_networkx
-
-    write_atomically(path, render_html(view if view is not None else to_networkx(graph)).encode("utf-8"))
-
-
-def focused_view(view, name: str, depth: int):
-    """The sub-graph around one node, for `kg html --focus`."""
-    import networkx as nx
-
-    from kg.view import find_node
-
-    return nx.ego_graph(view, find_node(view, name), radius=depth, undirected=True)
+def write_html(path: Path, view) -> None:
+    """Write the page for a networkx view (`kg.view`), atomically."""
+    write_atomically(path, render_html(view).encode("utf-8"))

@@ -45,6 +45,7 @@ class CIKG(DefinedNamespace):
     startChar: URIRef
     endChar: URIRef
     sourceFile: URIRef
+    sourceDigest: URIRef
 
 
 CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from rdflib import Graph
+import pyoxigraph as ox
 
 from kg.errors import QueryError
 
@@ -25,10 +25,25 @@ def read_query(query_or_file: str) -> str:
     return query_or_file
 
 
-def run_query(graph: Graph, query: str, bindings: dict | None = None) -> tuple[list[str], list[list[str]]]:
-    """Column names and rows (as strings) of a SELECT or ASK query."""
+def _term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def run_query(graph, query: str, bindings: dict | None = None) -> tuple[list[str], list[list[str]]]:
+    """Column names and rows (as strings) of a SELECT or ASK query.
+
+    ``graph`` is the embedded store (`kg.store.open_store`) or an rdflib Graph; on the store,
+    ``bindings`` maps variable names to pyoxigraph terms and is substituted safely, never
+    pasted into the query text.
+    """
+    if isinstance(graph, ox.Store):
+        return _run_on_store(graph, query, bindings)
     try:
-        result = graph.query(query, initBindings=bindings or {})
+        result = graph.query(query, initBindings=bindings or {})  # an rdflib Graph (the notebook's path)
     except Exception as error:  # pyparsing and rdflib raise many types
         raise QueryError(f"SPARQL error: {error}") from None
     if result.type == "ASK":
@@ -38,6 +53,37 @@ def run_query(graph: Graph, query: str, bindings: dict | None = None) -> tuple[l
     columns = [str(v) for v in result.vars]
     rows = [["" if value is None else str(value) for value in row] for row in result]
     return columns, rows
+
+
+def _run_on_store(store: ox.Store, text: str, bindings: dict | None) -> tuple[list[str], list[list[str]]]:
+    from kg.store import query
+
+    substitutions = {ox.Variable(name): value for name, value in (bindings or {}).items()}
+    try:
+        result = query(store, text, substitutions or None)
+    except SyntaxError as error:
+        raise QueryError(f"SPARQL syntax error: {error}") from None
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        raise QueryError(f"SPARQL error: {error}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return ["ask"], [[str(bool(result)).lower()]]
+    if isinstance(result, ox.QueryTriples):
+        raise QueryError("Only SELECT and ASK queries print as rows; use `kg query --format turtle` for CONSTRUCT and DESCRIBE.")
+    columns = [variable.value for variable in result.variables]
+    return columns, [[_term(value) for value in row] for row in result]
+
+
+def construct_turtle(store: ox.Store, text: str) -> str:
+    """The triples of a CONSTRUCT or DESCRIBE query, as Turtle."""
+    from kg.store import PREFIXES, query
+
+    try:
+        result = query(store, text)
+    except SyntaxError as error:
+        raise QueryError(f"SPARQL syntax error: {error}") from None
+    if not isinstance(result, ox.QueryTriples):
+        raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE queries.")
+    return ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
 
 
 def format_rows(columns: list[str], rows: list[list[str]], output: Format) -> str:

@@ -44,6 +44,7 @@ class Node:
     broader: list[str] = field(default_factory=list)
     briefings: set[str] = field(default_factory=set)
     known: bool = False
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,16 @@ class ResolvedRelation:
     relation: str
     tail: str
     evidence: Evidence
+
+
+@dataclass
+class ResolvedBriefing:
+    """What one briefing contributes: the names it uses for each node, and its relations."""
+
+    record: BriefingRecord
+    names: dict[str, set[str]] = field(default_factory=dict)
+    zh: dict[str, set[str]] = field(default_factory=dict)
+    relations: list[ResolvedRelation] = field(default_factory=list)
 
 
 @dataclass
@@ -70,6 +81,7 @@ class Resolver:
         self.known = {k.id: k for k in (known if known is not None else load_known_entities())}
         self.result = Resolution()
         self._by_name: dict[tuple[str, str], str] = {}
+        self._known_ids = {self._known_id(entity) for entity in self.known.values()}
         for entity in self.known.values():
             for name in (*entity.aliases, *entity.former_names):
                 self._by_name.setdefault((entity.cls, signature(name)), self._known_id(entity))
@@ -86,12 +98,42 @@ class Resolver:
             self.result.nodes[node_id] = Node(
                 node_id, entity.cls, entity.label, set(entity.aliases) | set(entity.former_names),
                 {entity.zh} if entity.zh else set(),
-                broader=[f"sector/{b}" for b in entity.broader], known=True,
+                broader=[f"sector/{b}" for b in entity.broader], known=True, country=entity.country,
             )
         return self.result.nodes[node_id]
 
-    def add(self, briefing: BriefingRecord) -> None:
+    def seed(self, node: Node) -> None:
+        """Make a node of an existing graph known, so `kg add` resolves new briefings onto it."""
+        known = self.known.get(node.id.split("/", 1)[-1])
+        if known is not None and self._known_id(known) == node.id:
+            seeded = self._node_for_known(known)
+            seeded.aliases |= node.aliases
+            seeded.date = seeded.date or node.date
+            node = seeded
+        self.result.nodes.setdefault(node.id, node)
+        for name in (node.label, *node.aliases):
+            self._by_name.setdefault((node.cls, signature(name)), node.id)
+        for zh in node.zh:
+            self._by_name.setdefault((node.cls, zh), node.id)
+
+    def ancestors(self, node: Node) -> list[Node]:
+        """The broader sectors of a known sector, transitively, described from the alias table."""
+        found, queue, seen = [], list(node.broader), set()
+        while queue:
+            node_id = queue.pop(0)
+            known = self.known.get(node_id.split("/", 1)[1])
+            if node_id in seen or known is None:
+                continue
+            seen.add(node_id)
+            ancestor = Node(node_id, known.cls, known.label, set(known.aliases) | set(known.former_names),
+                            {known.zh} if known.zh else set(), broader=[f"sector/{b}" for b in known.broader], known=True)
+            found.append(ancestor)
+            queue.extend(ancestor.broader)
+        return found
+
+    def add(self, briefing: BriefingRecord) -> ResolvedBriefing:
         """Resolve one briefing's entities and relations into the corpus."""
+        resolved = ResolvedBriefing(briefing)
         local: dict[str, str] = {}
         for entity in briefing.entities:
             if entity.key.startswith("id:") and entity.key[3:] in self.known:
@@ -107,12 +149,15 @@ class Resolver:
             for zh in entity.zh:
                 self._by_name.setdefault((node.cls, zh), node.id)
             local[entity.key] = node.id
+            resolved.names.setdefault(node.id, set()).update(entity.names)
+            resolved.zh.setdefault(node.id, set()).update(entity.zh)
         for relation in briefing.relations:
             if relation.head in local and relation.tail in local and local[relation.head] != local[relation.tail]:
-                self.result.relations.append(
-                    ResolvedRelation(local[relation.head], relation.relation, local[relation.tail], relation.evidence)
-                )
+                found = ResolvedRelation(local[relation.head], relation.relation, local[relation.tail], relation.evidence)
+                self.result.relations.append(found)
+                resolved.relations.append(found)
         self.result.briefings.append(briefing)
+        return resolved
 
     def _find_or_mint(self, cls: str, names: tuple[str, ...], zh: tuple[str, ...]) -> Node:
         for name in (*zh, *names):
@@ -125,7 +170,7 @@ class Resolver:
         label = names[0] if cls == "PolicyDocument" else max(names, key=len)
         base = f"{_CLASS_PATHS[cls]}/{slug(label)}"
         node_id, counter = base, 2
-        while node_id in self.result.nodes:
+        while node_id in self.result.nodes or node_id in self._known_ids:  # never a known entity's id
             node_id, counter = f"{base}-{counter}", counter + 1
         node = Node(node_id, cls, label)
         self.result.nodes[node_id] = node

@@ -177,3 +177,126 @@ def _taxonomy(view):
     tree.add_edges_from((u, v) for u, v, k in view.edges(keys=True) if k == "broader")
     tree.add_nodes_from(view.nodes)
     return tree
+
+
+# --- Views read from the embedded store (kg.store): only the part a question needs -------------
+
+_CLASS_VALUES = " ".join(f"cikg:{c}" for c in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person"))
+_RELATION_VALUES = " ".join(f"cikg:{r}" for r in RELATIONS)
+
+
+def _values(variable: str, iris) -> str:
+    """A VALUES block over IRIs read from the store itself (never over user input)."""
+    return "" if iris is None else f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
+
+
+def view_from_store(store, nodes: set[str] | None = None):
+    """The MultiDiGraph of `to_networkx`, read from the store: all of it, or the given nodes."""
+    import networkx as nx
+
+    from kg.store import query
+
+    view = nx.MultiDiGraph()
+    described = query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ {_values("s", nodes)} VALUES ?c {{ {_CLASS_VALUES} }}
+        ?s a ?c . OPTIONAL {{ ?s skos:prefLabel ?label }} OPTIONAL {{ ?s dcterms:date ?date }} }}""")
+    for row in described:
+        node = row["s"].value
+        if node not in view:
+            view.add_node(node, cls=row["c"].value.rsplit("#", 1)[-1], label=row["label"].value if row["label"] else node,
+                          aliases=[], zh=[], date=row["date"].value if row["date"] else "")
+    names: dict[str, tuple[set, set]] = {}
+    for row in query(store, f"SELECT DISTINCT ?s ?name WHERE {{ {_values('s', nodes)} ?s skos:altLabel ?name }}"):
+        if row["s"].value in view:
+            aliases, zh = names.setdefault(row["s"].value, (set(), set()))
+            (zh if row["name"].language == "zh" else aliases).add(row["name"].value)
+    for node, (aliases, zh) in names.items():
+        view.nodes[node]["aliases"] = sorted(aliases)
+        view.nodes[node]["zh"] = sorted(zh)
+    evidence: dict[tuple[str, str, str], list[dict]] = {}
+    for row in query(store, f"""SELECT DISTINCT ?s ?p ?o ?sentence ?briefing ?date ?rule ?confidence WHERE {{
+            {_values("s", nodes)} ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+            cikg:sentence ?sentence ; cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
+            ?b dcterms:identifier ?briefing . OPTIONAL {{ ?e dcterms:date ?date }} }}"""):
+        key = (row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value)
+        evidence.setdefault(key, []).append({
+            "sentence": row["sentence"].value, "briefing": row["briefing"].value,
+            "date": row["date"].value if row["date"] else "", "rule": row["rule"].value,
+            "confidence": float(row["confidence"].value),
+        })
+    for row in query(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_values('s', nodes)} VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o }}"):
+        head, relation, tail = row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value
+        if head in view and tail in view:
+            items = sorted(evidence.get((head, relation, tail), []), key=lambda e: (e["date"], e["briefing"], e["sentence"]))
+            view.add_edge(head, tail, key=relation, evidence=items)
+    for row in query(store, f"SELECT DISTINCT ?s ?o WHERE {{ {_values('s', nodes)} ?s skos:broader ?o }}"):
+        if row["s"].value in view and row["o"].value in view:
+            view.add_edge(row["s"].value, row["o"].value, key="broader", evidence=[])
+    return view
+
+
+def neighbourhood(store, start: set[str], depth: int) -> set[str]:
+    """Every node within ``depth`` relation hops of ``start``, in either direction."""
+    from kg.store import query
+
+    seen, frontier = set(start), set(start)
+    for _ in range(depth):
+        rows = query(store, f"""SELECT DISTINCT ?o WHERE {{ {_values("x", frontier)} VALUES ?p {{ {_RELATION_VALUES} }}
+                                {{ ?x ?p ?o }} UNION {{ ?o ?p ?x }} }}""")
+        frontier = {row["o"].value for row in rows} - seen
+        seen |= frontier
+        if not frontier:
+            break
+    return seen
+
+
+def narrower(store, sector: str) -> set[str]:
+    """Every sector under ``sector`` in the taxonomy."""
+    from kg.store import query
+
+    return {row["n"].value for row in query(store, f"SELECT DISTINCT ?n WHERE {{ ?n skos:broader+ <{sector}> }}")}
+
+
+def who_in_store(store, node: str, depth: int = 1, since: str = "", until: str = "") -> WhoResult:
+    """`who` for a node of the store, reading only its neighbourhood (and its narrower sectors)."""
+    sources = {node} | narrower(store, node)
+    view = within_dates(view_from_store(store, neighbourhood(store, sources, depth)), since, until)
+    if node not in view:
+        view = view_from_store(store, {node})
+    return who(view, node, depth)
+
+
+@dataclass
+class Event:
+    """One dated fact about a node: a relation with its evidence, or a document's own date."""
+
+    date: str
+    relation: str
+    head: str
+    tail: str
+    sentence: str
+    briefing: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def timeline(store, node: str, since: str = "", until: str = "") -> list[Event]:
+    """The node's events in date order (undated ones last), optionally within [since, until]."""
+    import pyoxigraph as ox
+
+    from kg.store import query
+
+    target = {ox.Variable("node"): ox.NamedNode(node)}
+    events = []
+    rows = query(store, """SELECT DISTINCT ?node ?date ?p ?hl ?tl ?sentence ?briefing WHERE {
+        ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cikg:sentence ?sentence ; cikg:inBriefing ?b .
+        ?b dcterms:identifier ?briefing . ?s skos:prefLabel ?hl . ?o skos:prefLabel ?tl .
+        OPTIONAL { ?e dcterms:date ?date } FILTER(?s = ?node || ?o = ?node) }""", target)
+    for row in rows:
+        events.append(Event(row["date"].value if row["date"] else "", row["p"].value.rsplit("#", 1)[-1], row["hl"].value,
+                            row["tl"].value, row["sentence"].value, row["briefing"].value))
+    own_date = "SELECT DISTINCT ?node ?date ?label WHERE { ?node a cikg:PolicyDocument ; dcterms:date ?date ; skos:prefLabel ?label }"
+    for row in query(store, own_date, target):
+        events.append(Event(row["date"].value, "dated", row["label"].value, "", "the document's own date", ""))
+    kept = [e for e in events if not since and not until or e.date and (not since or e.date >= since) and (not until or e.date <= until)]
+    return sorted(kept, key=lambda e: (e.date == "", e.date, e.relation, e.head, e.tail, e.briefing))

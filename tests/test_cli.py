@@ -87,7 +87,7 @@ def test_query_from_file_and_bad_query(run, tmp_path):
     path.write_text("SELECT (COUNT(?f) AS ?n) WHERE { ?f a cikg:Firm }")
     assert int(run("query", str(path), "--format", "csv").stdout.split()[1]) > 40
     bad = run("query", "SELEKT nothing")
-    assert bad.exit_code == 1 and "SPARQL error" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 1 and "SPARQL syntax error" in bad.output and "Traceback" not in bad.output
 
 
 def test_eval_reports_scores_above_floor(run):

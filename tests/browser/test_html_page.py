@@ -16,6 +16,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from kg.graph import load_graph
 from kg.html import write_html
 from kg.namespace import CIKG, ID, RELATIONS
+from kg.view import to_networkx
 
 SCREENSHOT_ENV = "KG_SCREENSHOT"
 
@@ -153,7 +154,7 @@ def _hostile_graph() -> Graph:
 
 def test_hostile_names_are_shown_as_text_and_never_run(open_page, tmp_path):
     path = tmp_path / "hostile.html"
-    write_html(_hostile_graph(), path)
+    write_html(path, to_networkx(_hostile_graph()))
     opened = open_page(path)
     page = opened.page
     assert _drawn(page) == (2, 1)

@@ -1,0 +1,177 @@
+"""The embedded store: the built graph on disk in pyoxigraph, one named graph per briefing.
+
+Readers (`kg who`, `kg query`, `kg html`, `kg serve`) open it read-only and never re-parse
+Turtle. Writers (`kg build`, `kg add`, `kg remove`) hold a lock on the output folder, change a
+copy of the store and swap it in with renames, so a killed write leaves the previous store,
+and the files exported from it, intact. The default graph seen by queries is the merge of the
+briefing graphs, rebuilt after each change: a briefing's triples go with its named graph.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.errors import GraphNotBuiltError, KgError
+from kg.namespace import CIKG, ID
+
+GRAPH_NS = "https://w3id.org/cikg/graph/"
+VOID_GRAPH = f"{GRAPH_NS}void"
+STORE_DIR = "store"
+LOCK_FILE = ".kg.lock"
+PREFIXES = {
+    "cikg": str(CIKG._NS), "id": str(ID), "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#", "void": "http://rdfs.org/ns/void#",
+    "schema": "https://schema.org/",
+}
+
+
+class BusyError(KgError):
+    """Another kg process is writing the same output folder."""
+
+
+def graph_iri(briefing_id: str) -> str:
+    """The named graph that holds one briefing's triples."""
+    return GRAPH_NS + quote(briefing_id, safe="")
+
+
+def store_path(out: Path) -> Path:
+    return out / STORE_DIR
+
+
+def _recover(out: Path) -> None:
+    """Finish a swap that was killed between its two renames."""
+    if not store_path(out).exists():
+        for old in sorted(out.glob(".store-old-*")):
+            old.rename(store_path(out))
+            break
+
+
+def open_store(out: Path) -> ox.Store:
+    """The built store, read-only; a clear error when nothing was built in ``out``."""
+    _recover(out)
+    path = store_path(out)
+    if not path.is_dir():
+        raise GraphNotBuiltError(f"No graph in {str(out)!r}. Run `kg build seeds --out {out}` first.")
+    return ox.Store.read_only(str(path))
+
+
+def query(store: ox.Store, sparql: str, substitutions: dict | None = None):
+    """Run SPARQL with the project's prefixes declared; the default graph is the merged graph."""
+    return store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+
+
+def merge_default_graph(store: ox.Store) -> None:
+    """Make the default graph the union of the named graphs, each triple once.
+
+    Queries read the default graph: a thing described in five briefings must answer once,
+    not five times, as it would with a union of graphs that keeps duplicates.
+    """
+    store.clear_graph(ox.DefaultGraph())
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def put_graph(store: ox.Store, iri: str, graph: Graph) -> None:
+    """Replace one named graph with the triples of an rdflib Graph."""
+    name = ox.NamedNode(iri)
+    store.remove_graph(name)
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+
+
+def stored_briefings(store: ox.Store) -> dict[str, str]:
+    """Briefing id -> digest of every briefing in the store."""
+    rows = query(store, """SELECT ?id ?digest WHERE { GRAPH ?g { ?b a cikg:Briefing ; dcterms:identifier ?id .
+                           OPTIONAL { ?b cikg:sourceDigest ?digest } } }""")
+    return {row["id"].value: row["digest"].value if row["digest"] else "" for row in rows}
+
+
+def union_graph(store: ox.Store) -> Graph:
+    """All briefing graphs merged into one rdflib Graph (for Turtle export and `kg eval`)."""
+    from kg.graph import new_graph
+
+    triples = query(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VOID_GRAPH}>) }}")
+    graph = new_graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
+def stored_nodes(store: ox.Store) -> Iterator:
+    """The entities already in the store, as `kg.resolve.Node`s to seed a resolver with."""
+    from kg.resolve import Node
+    from kg.view import _CLASS_VALUES
+
+    nodes: dict[str, Node] = {}
+    for row in query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} ?s a ?c ; skos:prefLabel ?label .
+                                OPTIONAL {{ ?s dcterms:date ?date }} }}"""):
+        node_id = row["s"].value.removeprefix(str(ID))
+        nodes.setdefault(node_id, Node(node_id, row["c"].value.rsplit("#", 1)[-1], row["label"].value,
+                                       date=row["date"].value if row["date"] else ""))
+    for row in query(store, "SELECT DISTINCT ?s ?name WHERE { ?s skos:altLabel ?name }"):
+        node = nodes.get(row["s"].value.removeprefix(str(ID)))
+        if node is not None:
+            (node.zh if row["name"].language == "zh" else node.aliases).add(row["name"].value)
+    return iter(nodes.values())
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the output folder's write lock; a second writer gets a clear message, not a corrupt store."""
+    out.mkdir(parents=True, exist_ok=True)
+    handle = open(out / LOCK_FILE, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BusyError(f"{out} is being written by {holder}; wait for it to finish and try again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"kg (pid {os.getpid()})")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+@contextmanager
+def writable_copy(out: Path, fresh: bool) -> Iterator[ox.Store]:
+    """A store to change: empty (``fresh``) or a copy of the current one; swapped in on success.
+
+    Must run inside `locked`. On any error, or if the process is killed, the copy is thrown
+    away (or left as a hidden folder) and the current store stays as it was.
+    """
+    _recover(out)
+    for stale in out.glob(".store-work-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    work = out / f".store-work-{os.getpid()}"
+    current = store_path(out)
+    if not fresh and current.is_dir():
+        ox.Store.read_only(str(current)).backup(str(work))
+    store = ox.Store(str(work))
+    try:
+        yield store
+        store.flush()
+    except BaseException:
+        del store
+        gc.collect()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    del store
+    gc.collect()  # pyoxigraph closes the database when the last reference goes
+    old = out / f".store-old-{os.getpid()}"
+    if current.exists():
+        current.rename(old)
+    work.rename(current)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,210 @@
+"""`kg serve` and `kg push` against real servers: our endpoint, and Oxigraph's own (PyPI `oxigraph`)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+from kg.serve import wait_for
+from kg.store import open_store, query
+
+KG = [sys.executable, "-m", "kg.cli"]
+COUNT_FIRMS = "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a cikg:Firm }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _start(command: list[str], log: Path) -> tuple[subprocess.Popen, str]:
+    with open(log, "w") as errors:  # the request log goes to a file, so a full pipe never blocks the server
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
+    line = process.stdout.readline()
+    if "Serving SPARQL on " not in line:
+        process.kill()
+        raise AssertionError(f"server did not start: {line}{log.read_text()}")
+    return process, line.split("Serving SPARQL on ", 1)[1].split()[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fingerprint(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def endpoint(seed_out, tmp_path_factory):
+    process, url = _start([*KG, "serve", "--out", str(seed_out), "--port", "0", "--timeout", "3", "--max-rows", "50",
+                           "--workers", "3"], tmp_path_factory.mktemp("serve") / "requests.log")
+    wait_for(url.removesuffix("sparql"))
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def _local_count(seed_out) -> int:
+    return int(next(iter(query(open_store(seed_out), COUNT_FIRMS)))["n"].value)
+
+
+def _client(url: str, text: str, fmt=JSON, method="GET") -> SPARQLWrapper:
+    client = SPARQLWrapper(url)
+    client.setQuery(text)
+    client.setReturnFormat(fmt)
+    client.setMethod(method)
+    return client
+
+
+def test_sparqlwrapper_gets_every_result_format(endpoint, seed_out):
+    expected = _local_count(seed_out)
+    answer = _client(endpoint, COUNT_FIRMS).queryAndConvert()
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == expected
+    xml = _client(endpoint, COUNT_FIRMS, XML, "POST").queryAndConvert()
+    assert xml.getElementsByTagName("literal")[0].firstChild.data == str(expected)
+    csv = _client(endpoint, COUNT_FIRMS, CSV).queryAndConvert().decode()
+    assert csv.split() == ["n", str(expected)]
+    assert _client(endpoint, "ASK { ?f a cikg:Firm }").queryAndConvert()["boolean"] is True
+    turtle = _client(endpoint, "CONSTRUCT { ?f a cikg:Firm } WHERE { ?f a cikg:Firm }", TURTLE).queryAndConvert()
+    assert len(Graph().parse(data=turtle, format="turtle")) == min(expected, 50)  # the --max-rows cap holds for triples too
+
+
+def test_get_with_curl_style_parameters_and_the_query_page(endpoint):
+    url = endpoint + "?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE { ?x a cikg:Agency } LIMIT 2"})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/tab-separated-values"})) as response:
+        assert response.headers["Content-Type"] == "text/tab-separated-values"
+        assert response.read().decode().splitlines()[0] == "?x"
+    with urllib.request.urlopen(endpoint.removesuffix("sparql")) as response:
+        page = response.read().decode()
+    assert "<textarea" in page and "http" not in page.split("<body>")[1].replace("http://", "").replace("https://", "")
+
+
+def _status(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes, dict]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers or {}), timeout=30) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+def test_updates_are_refused_and_change_nothing(endpoint, seed_out):
+    before = _fingerprint(seed_out / "store")
+    assert _status(endpoint, urllib.parse.urlencode({"update": "DROP ALL"}).encode())[0] == 403
+    assert _status(endpoint, b"DROP ALL", {"Content-Type": "application/sparql-update"})[0] == 403
+    status, body, _ = _status(endpoint, urllib.parse.urlencode({"query": "DROP ALL"}).encode())
+    assert status == 400 and b"syntax" in body
+    assert _fingerprint(seed_out / "store") == before
+    assert int(_client(endpoint, COUNT_FIRMS).queryAndConvert()["results"]["bindings"][0]["n"]["value"]) == _local_count(seed_out)
+
+
+def test_result_cap_and_time_limit(endpoint):
+    status, body, headers = _status(endpoint, urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"}).encode(),
+                                    {"Accept": "text/csv"})
+    assert status == 200 and headers["X-Kg-Truncated"] == "50" and len(body.decode().splitlines()) == 51
+    started = time.monotonic()
+    status, body, _ = _status(endpoint, urllib.parse.urlencode({"query": SLOW}).encode())
+    assert status == 503 and b"longer than 3 s" in body and time.monotonic() - started < 10
+    assert _status(endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200  # the worker was replaced
+
+
+def test_burst_of_concurrent_clients_with_slow_and_malformed_queries(endpoint, seed_out):
+    """200 queries from 20 threads: every good one answers correctly, bad ones fail cleanly, the store survives."""
+    before = _fingerprint(seed_out / "store")
+    expected = _local_count(seed_out)
+    queries = [SLOW if i % 40 == 0 else "SELEKT nothing {" if i % 7 == 0 else COUNT_FIRMS for i in range(200)]
+
+    def ask(text: str) -> tuple[str, int, bytes]:
+        status, body, _ = _status(endpoint, urllib.parse.urlencode({"query": text}).encode(), {"Accept": "text/csv"})
+        return text, status, body
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(ask, queries))
+    good = [(s, b) for t, s, b in answers if t == COUNT_FIRMS]
+    assert all(s == 400 for t, s, _ in answers if t.startswith("SELEKT"))
+    assert all(s == 503 for t, s, _ in answers if t == SLOW)
+    assert all(s == 200 and b.decode().split() == ["n", str(expected)] for s, b in good)
+    assert _fingerprint(seed_out / "store") == before
+    assert int(_client(endpoint, COUNT_FIRMS).queryAndConvert()["results"]["bindings"][0]["n"]["value"]) == expected
+
+
+def test_serve_listens_on_loopback_only_by_default(endpoint):
+    assert urllib.parse.urlparse(endpoint).hostname == "127.0.0.1"
+    port = urllib.parse.urlparse(endpoint).port
+    outside = _outside_address()
+    if outside is None:
+        pytest.skip("this machine has no non-loopback address to try")
+    with pytest.raises(OSError), socket.create_connection((outside, port), timeout=2):
+        pass
+
+
+def _outside_address() -> str | None:
+    """This machine's address on its default route (no packet is sent), if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+# --- kg push into a real Oxigraph server -----------------------------------------------------------
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    binary = shutil.which("oxigraph", path=os.path.dirname(sys.executable)) or shutil.which("oxigraph")
+    if not binary:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the `oxigraph` server (PyPI package oxigraph, a dev extra) is required when CI=true")
+        pytest.skip("the `oxigraph` server is not installed: `make test` installs it with the dev extras")
+    port = _free_port()
+    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/query?query=ASK%7B%7D")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _remote_count(base: str, text: str) -> int:
+    client = SPARQLWrapper(base + "/query")
+    client.setQuery(text)
+    client.setReturnFormat(JSON)
+    return int(client.queryAndConvert()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_push_loads_the_graph_into_oxigraph_and_queries_match(oxigraph_server, seed_out):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    for _ in range(2):  # PUT replaces: pushing twice gives the same server state
+        result = CliRunner().invoke(cli, ["push", "--endpoint", oxigraph_server + "/store", "--out", str(seed_out)])
+        assert result.exit_code == 0, result.output
+    local = open_store(seed_out)
+    total = int(next(iter(query(local, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    assert _remote_count(oxigraph_server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == total
+    prefix = "PREFIX cikg: <https://w3id.org/cikg/ontology#> "
+    assert _remote_count(oxigraph_server, prefix + COUNT_FIRMS) == _local_count(seed_out)
+    named = "https://example.org/graphs/cikg"
+    result = CliRunner().invoke(cli, ["push", "--endpoint", oxigraph_server + "/store", "--graph", named, "--out", str(seed_out)])
+    assert result.exit_code == 0, result.output
+    assert _remote_count(oxigraph_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{named}> {{ ?s ?p ?o }} }}") == total
+    refused = CliRunner().invoke(cli, ["push", "--endpoint", f"http://127.0.0.1:{_free_port()}/store", "--out", str(seed_out)])
+    assert refused.exit_code == 1 and "cannot reach" in refused.output

@@ -1,0 +1,158 @@
+"""The embedded store: named graphs per briefing, incremental add and remove, exports, time filters."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+
+from kg.cli import cli
+from kg.store import graph_iri, locked, open_store, query, stored_briefings
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+QUERIES = Path(__file__).resolve().parent.parent.parent / "queries"
+LAST = "004_d43c6ba5f3c6dba2"
+
+
+def kg(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    return result
+
+
+@pytest.fixture(scope="module")
+def incremental(tmp_path_factory) -> Path:
+    """Four seeds built, then the fifth added."""
+    first = tmp_path_factory.mktemp("four-seeds")
+    for path in sorted(SEEDS.glob("*.txt"))[:4]:
+        shutil.copy(path, first)
+    out = tmp_path_factory.mktemp("incremental")
+    assert kg("build", str(first), "--out", str(out)).exit_code == 0
+    shutil.copy(out / "graph.nq", out.parent / "four.nq")
+    result = kg("add", str(SEEDS / f"{LAST}.txt"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_each_briefing_is_its_own_named_graph(seed_out):
+    store = open_store(seed_out)
+    briefings = stored_briefings(store)
+    assert sorted(briefings) == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    graphs = {g.value for g in store.named_graphs()}
+    assert {graph_iri(b) for b in briefings} <= graphs
+    catl = "https://w3id.org/cikg/id/firm/catl"
+    holders = {row["g"].value for row in query(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{catl}> ?p ?o }} }}")}
+    mentioned = {row["id"].value for row in query(store, f"SELECT ?id WHERE {{ <{catl}> cikg:mentionedIn/dcterms:identifier ?id }}")}
+    assert graph_iri("001_b5d9c1f1c879eadf") in holders and holders == {graph_iri(b) for b in mentioned}
+
+
+def test_default_graph_answers_each_fact_once(seed_out):
+    store = open_store(seed_out)
+    rows = list(query(store, "SELECT ?label WHERE { <https://w3id.org/cikg/id/agency/miit> skos:prefLabel ?label }"))
+    assert len(rows) == 1  # MIIT is described in every briefing's graph, but listed once
+
+
+def test_adding_the_last_briefing_equals_building_all(incremental, seed_out):
+    assert (incremental / "graph.ttl").read_bytes() == (seed_out / "graph.ttl").read_bytes()
+    assert (incremental / "graph.nq").read_bytes() == (seed_out / "graph.nq").read_bytes()
+
+
+def test_adding_the_same_briefing_twice_changes_nothing(incremental):
+    before = (incremental / "graph.nq").read_bytes()
+    result = kg("add", str(SEEDS / f"{LAST}.txt"), "--out", str(incremental))
+    assert result.exit_code == 0 and "1 unchanged" in result.output
+    assert (incremental / "graph.nq").read_bytes() == before
+
+
+def test_remove_takes_the_briefing_out_again(incremental, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(incremental, out)
+    result = kg("remove", LAST, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "graph.nq").read_bytes() == (incremental.parent / "four.nq").read_bytes()
+    assert LAST not in stored_briefings(open_store(out))
+    missing = kg("remove", "no-such-briefing", "--out", str(out))
+    assert missing.exit_code == 1 and "not in the graph" in missing.output
+
+
+def test_trig_and_nquads_hold_the_same_named_graphs(seed_out):
+    dataset = Dataset()
+    dataset.parse(seed_out / "graph.trig", format="trig")
+    lines = (seed_out / "graph.nq").read_text(encoding="utf-8").splitlines()
+    assert sum(len(graph) for graph in dataset.graphs()) == len(lines) > 1000
+    names = {str(g.identifier) for g in dataset.graphs()}
+    assert graph_iri("000_69236e72d48cdb4c") in names
+
+
+def test_void_description_counts_what_the_store_holds(seed_out):
+    void = Graph().parse(seed_out / "void.ttl")
+    firms = next(iter(void.query("""PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?n WHERE { ?p void:class <https://w3id.org/cikg/ontology#Firm> ; void:entities ?n }""")))[0]
+    store = open_store(seed_out)
+    counted = next(iter(query(store, "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a cikg:Firm }")))["n"].value
+    assert int(firms) == int(counted) > 50
+    assert bool(query(store, "ASK { GRAPH <https://w3id.org/cikg/graph/void> { ?d a void:Dataset } }"))  # the store lists it
+
+
+def test_who_since_until_keeps_only_dated_relations_in_range(run):
+    everything = json.loads(run("who", "MIIT", "--json").output)
+    december = json.loads(run("who", "MIIT", "--json", "--since", "2024-12-01", "--until", "2024-12-31").output)
+    dates = [e["date"] for n in december["neighbours"] for e in n["evidence"]]
+    assert dates and all("2024-12-01" <= d <= "2024-12-31" for d in dates)
+    assert len(december["neighbours"]) < len(everything["neighbours"])
+    bad = run("who", "MIIT", "--since", "December")
+    assert bad.exit_code == 2 and "December" in bad.output
+
+
+def test_timeline_lists_events_in_date_order(run):
+    result = run("timeline", "MIIT", "--json")
+    events = json.loads(result.output)
+    dated = [e["date"] for e in events if e["date"]]
+    assert len(dated) > 20 and dated == sorted(dated)
+    window = json.loads(run("timeline", "MIIT", "--json", "--since", "2025-01-01").output)
+    assert window and all(e["date"] >= "2025-01-01" for e in window)
+    catl = run("timeline", "CATL").output
+    assert catl.startswith("2024-12-10") and "Stellantis" in catl
+
+
+def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
+    out = tmp_path / "out"
+    with locked(out):
+        result = kg("build", str(SEEDS), "--out", str(out))
+    assert result.exit_code == 1 and "being written by" in result.output
+    assert not (out / "store").exists()
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # answer checked against the briefings: the first row, or a row that must be present
+        ("co_issuers.rq", ["Ministry of Industry and Information Technology", "National Medical Products Administration", "3"]),
+        ("top_sectors.rq", ["manufacturing"]),
+        ("policies_by_agency.rq", ["2024-11-11", "Notice on the Selection of Advanced and Applicable Technologies"]),
+        ("firms_with_foreign_partners.rq", ["CATL", "Stellantis", "NL"]),
+        ("programmes_and_sectors.rq", ["Hundred Cities and Thousands of Parks", "industrial internet"]),
+        ("two_hops.rq", ["Stellantis", "Spain"]),
+    ],
+)
+def test_example_queries_answer_on_the_seed_graph(seed_out, name, expected):
+    from kg.query import run_query
+
+    text = (QUERIES / name).read_text(encoding="utf-8")
+    assert text.startswith("# "), "every example query says what it answers"
+    columns, rows = run_query(open_store(seed_out), text)
+    assert any(all(value in row for value in expected) for row in rows), rows[:5]
+    assert len(rows) == len({tuple(row) for row in rows}) or "DISTINCT" not in text
+
+
+def test_query_values_are_bound_not_pasted(seed_out):
+    """A hostile name reaches SPARQL as a bound term, so it cannot change the query."""
+    from kg.query import run_query
+
+    hostile = ox.Literal('MIIT" } ; DROP ALL ; SELECT * { ?s ?p ?o . FILTER("1"="1')
+    columns, rows = run_query(open_store(seed_out), "SELECT ?a ?name WHERE { ?a skos:altLabel ?name }", {"name": hostile})
+    assert rows == []
