@@ -151,12 +151,12 @@ def _field_values(text: str, layout: Layout, item: int, name: str) -> list[Segme
 
 
 def _ents_in(doc: Doc, start: int, end: int, classes: set[str]):
-    return [e for e in doc.ents if start <= e.start_char and e.end_char <= end and e.label_ in classes]
+    return [e for e in doc._.entities if start <= e.start_char and e.end_char <= end and e.label_ in classes]
 
 
 def _issuer_groups(doc: Doc, segment: Segment) -> list[list[tuple[str, int, int]]]:
     groups, cursor = [], segment.value_start
-    value = doc.text[segment.value_start:segment.end]
+    value = doc._.text[segment.value_start:segment.end]
     for part in value.split(";"):
         end = cursor + len(part)
         groups.append([(e.kb_id_, e.start_char, e.end_char) for e in _ents_in(doc, cursor, end, _ISSUER_CLASSES)])
@@ -171,7 +171,7 @@ def _overlap(a: str, b: str) -> float:
 
 def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
     """Documents named in the "Article:" / "Policy name:" fields of the top-5 items."""
-    text = doc.text
+    text = doc._.text
     found = []
     items = sorted({s.item for s in layout.segments if s.section == "top" and s.item})
     for item in items:
@@ -225,7 +225,7 @@ def make_document_finder(nlp: Language, name: str):
 def find_documents(doc: Doc) -> Doc:
     """spaCy component: every policy document of the briefing, merged by key."""
     layout: Layout = doc._.layout
-    text = doc.text
+    text = doc._.text
     documents = field_documents(doc, layout)
     by_item: dict[int, list[DocumentMention]] = {}
     for mention in documents:
@@ -240,8 +240,7 @@ def find_documents(doc: Doc) -> Doc:
     for verb_start, start, end in phrase_documents(text, prose):
         segment = next(s for s in prose if s.start <= start < s.end)
         phrase = text[start:end]
-        sentence = doc.char_span(verb_start, verb_start + 1, alignment_mode="expand")
-        sentence_start = sentence.sent.start_char if sentence is not None else segment.start
+        sentence_start = max(doc._.sentences.around(verb_start)[0], segment.start)
         issuers = [(e.kb_id_, e.start_char, e.end_char) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]
         candidates = by_item.get(segment.item, []) if segment.section == "top" and segment.field == "glance" else []
         if candidates:

@@ -245,11 +245,13 @@ def in_compound(text: str, start: int, end: int) -> bool:
 def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: list[tuple[int, int]]) -> list[Candidate]:
     """Unknown items of sector lists, sentence by sentence (see `extract.enumerations`)."""
     sectors = [(c.start, c.end) for c in known if c.label == "Sector"]
+    text = doc._.text
     found = []
-    for sentence in doc.sents:
-        if ", " not in sentence.text or not any(a <= sentence.start_char < b for a, b in allowed):
+    for start, end in doc._.sentences:
+        sentence = text[start:end]
+        if ", " not in sentence or not any(a <= start < b for a, b in allowed):
             continue
-        for item in enumerated_sectors(sentence.text, sentence.start_char, sectors):
+        for item in enumerated_sectors(sentence, start, sectors):
             found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
     return found
 
@@ -304,7 +306,8 @@ def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
     return linked
 
 
-@Language.factory("cikg_entities", requires=["doc._.layout"], assigns=["doc.ents", "doc._.entity_rules"])
+@Language.factory("cikg_entities", requires=["doc._.layout", "doc._.sentences"],
+                  assigns=["doc.ents", "doc._.entities", "doc._.entity_rules"])
 def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
     return EntityRecognizer(nlp)
 
@@ -318,7 +321,7 @@ class EntityRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         layout: Layout = doc._.layout
         allowed = [(s.start, s.end) for s in layout.segments if s.section not in ("contents", "back")]
-        text = doc.text
+        text = doc._.text
         alias_cands = [
             c for c in self.aliases(doc)
             if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and in_compound(text, c.start, c.end))
@@ -337,5 +340,6 @@ class EntityRecognizer:
                 spans.append(span)
                 rules[(span.start, span.end)] = c.rule
         doc.ents = filter_spans(spans)
-        doc._.entity_rules = {(e.start, e.end): rules[(e.start, e.end)] for e in doc.ents}
+        doc._.entities = list(doc.ents)  # `doc.ents` rebuilds its spans on every access: read it once
+        doc._.entity_rules = {(e.start, e.end): rules[(e.start, e.end)] for e in doc._.entities}
         return doc

@@ -11,45 +11,61 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.normalize import normalize_text
 from extract.records import BriefingRecord, records_from_doc
-from extract.segment import segment_text
+from extract.segment import Sentences, segment_text
 
 _ABBREVIATION_DOTS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Co|Ltd|Inc|Corp|No|Nos|St|Dr|Mr|Ms|Mrs|U\.S|U\.K|approx|incl)\.$")
 
-for _name, _default in (("layout", None), ("entity_rules", None), ("documents", None), ("relations", None)):
+for _name, _default in (("text", ""), ("layout", None), ("sentences", None), ("entities", None), ("entity_rules", None),
+                         ("documents", None), ("relations", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 
-@Language.component("cikg_segmenter", assigns=["doc._.layout", "token.is_sent_start"])
+@Language.component("cikg_segmenter", assigns=["doc._.text", "doc._.layout", "doc._.sentences", "token.is_sent_start"])
 def segment_doc(doc: Doc) -> Doc:
     """Read the briefing's layout and start a sentence at every line and after every full stop.
 
     A blank pipeline has no parser, so sentence starts come from here: each layout line starts
     one, and inside a line a ".", "?" or "!" followed by a capital letter does, unless the
-    full stop ends an abbreviation such as "e.g." or "Co.".
+    full stop ends an abbreviation such as "e.g." or "Co.". Token offsets are read as arrays
+    once and the starts written back in one call: per-token Python objects cost more than the
+    rest of the pipeline on a long briefing.
     """
-    layout = segment_text(doc.text)
+    text = doc._.text = doc.text  # Doc.text joins every token on each access: later components read doc._.text
+    layout = segment_text(text)
     doc._.layout = layout
+    if not len(doc):
+        doc._.sentences = Sentences((), ())
+        return doc
     line_starts = {s.start for s in layout.segments} | {s.value_start for s in layout.segments if s.value_start}
-    for token in doc:
-        token.is_sent_start = token.i == 0
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if token.idx in line_starts or "\n" in previous.text or previous.whitespace_ == "" and previous.text.endswith("\n"):
-            token.is_sent_start = True
-        elif previous.text in {".", "?", "!"} and (token.text[:1].isupper() or token.text[:1] in "\"'(") :
-            before = doc.text[max(0, previous.idx - 12):previous.idx + 1]
-            token.is_sent_start = not _ABBREVIATION_DOTS.search(before)
-        elif previous.text.endswith(".") and len(previous.text) > 1 and token.text[:1].isupper():
-            token.is_sent_start = not _ABBREVIATION_DOTS.search(doc.text[max(0, previous.idx - 12):previous.idx + len(previous.text)])
-        else:
-            token.is_sent_start = False
+    offsets = doc.to_array([IDX, LENGTH]).tolist()
+    starts = [0]
+    for i in range(1, len(offsets)):
+        idx, length = offsets[i]
+        previous_idx, previous_length = offsets[i - 1]
+        previous = text[previous_idx:previous_idx + previous_length]
+        first = text[idx:idx + 1]
+        if idx in line_starts or "\n" in previous:
+            starts.append(i)
+        elif previous in {".", "?", "!"} and (first.isupper() or first in "\"'("):
+            if not _ABBREVIATION_DOTS.search(text[max(0, previous_idx - 12):previous_idx + 1]):
+                starts.append(i)
+        elif previous_length > 1 and previous.endswith(".") and first.isupper():
+            if not _ABBREVIATION_DOTS.search(text[max(0, previous_idx - 12):previous_idx + previous_length]):
+                starts.append(i)
+    flags = numpy.full((len(offsets), 1), -1, dtype="int64")
+    flags[starts, 0] = 1
+    doc.from_array([SENT_START], flags.astype("uint64"))
+    last_tokens = [i - 1 for i in starts[1:]] + [len(offsets) - 1]
+    doc._.sentences = Sentences(tuple(offsets[i][0] for i in starts), tuple(offsets[i][0] + offsets[i][1] for i in last_tokens))
     return doc
 
 

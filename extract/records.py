@@ -82,7 +82,7 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
     """Collect entities (merged by local key) and relations with their evidence sentences."""
     layout = doc._.layout
     names: dict[str, dict] = {}
-    for ent in doc.ents:
+    for ent in doc._.entities:
         entry = names.setdefault(ent.kb_id_, {"label": ent.label_, "names": [], "rule": doc._.entity_rules.get((ent.start, ent.end), ""),
                                               "first": ent.start_char, "zh": []})
         entry["names"].append(ent.text)
@@ -98,11 +98,12 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
         for key, entry in names.items()
     )
     relations = []
+    text = doc._.text
     for found in doc._.relations:
         found: FoundRelation
         if found.head not in names or found.tail not in names:
             continue
-        sentence = doc.text[found.start:found.end].strip()
+        sentence = text[found.start:found.end].strip()
         evidence = Evidence(briefing_id, found.start, found.end, sentence, _evidence_date(doc, found.start), found.rule, found.confidence)
         relations.append(RelationRecord(found.head, found.relation, found.tail, evidence))
-    return BriefingRecord(briefing_id, source, layout.title, layout.briefing_date, doc.text, entities, tuple(relations))
+    return BriefingRecord(briefing_id, source, layout.title, layout.briefing_date, text, entities, tuple(relations))

@@ -92,15 +92,19 @@ def load_pair_rules() -> tuple[PairRule, ...]:
 def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]:
     """Apply the pair rules to every ordered pair of entities inside one sentence."""
     found = []
-    text = doc.text
-    for sentence in doc.sents:
-        ents = [e for e in sentence.ents]
+    text = doc._.text
+    by_sentence: dict[tuple[int, int], list[Span]] = {}
+    for ent in doc._.entities:
+        by_sentence.setdefault(doc._.sentences.around(ent.start_char), []).append(ent)
+    for (sentence_start, sentence_end), ents in by_sentence.items():
         for i, first in enumerate(ents):
             for last in ents[i + 1:]:
                 if last.start_char - first.end_char > _MAX_BETWEEN or first.kb_id_ == last.kb_id_:
                     continue
                 between = text[first.end_char:last.start_char]
-                after = text[last.end_char:sentence.end_char]
+                if last.end_char > sentence_end:
+                    continue
+                after = text[last.end_char:sentence_end]
                 for rule in rules:
                     if first.label_ not in rule.first or last.label_ not in rule.last:
                         continue
@@ -109,27 +113,25 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
                     if rule.after and not rule.after.search(after):
                         continue
                     head, tail = (first, last) if rule.head == "first" else (last, first)
-                    found.append(FoundRelation(head.kb_id_, rule.relation, tail.kb_id_, sentence.start_char,
-                                               sentence.end_char, rule.id, rule.confidence))
+                    found.append(FoundRelation(head.kb_id_, rule.relation, tail.kb_id_, sentence_start,
+                                               sentence_end, rule.id, rule.confidence))
     return found
 
 
 def _ents_within(doc: Doc, spans: list[tuple[int, int]], label: str) -> list[Span]:
-    return [e for e in doc.ents if e.label_ == label and any(a <= e.start_char and e.end_char <= b for a, b in spans)]
+    return [e for e in doc._.entities if e.label_ == label and any(a <= e.start_char and e.end_char <= b for a, b in spans)]
 
 
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    span = doc.char_span(start, max(end, start + 1), alignment_mode="expand")
-    if span is None:
-        return start, end
-    return span[0].sent.start_char, span[-1].sent.end_char
+    return doc._.sentences.around(start)[0], doc._.sentences.around(max(start, end - 1))[1]
 
 
 def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[FoundRelation]:
     """Layout rules: issuers, target sectors and programmes of each document."""
     found = []
     layout = doc._.layout
-    agency_keys = {e.kb_id_ for e in doc.ents if e.label_ == "Agency"}
+    text = doc._.text
+    agency_keys = {e.kb_id_ for e in doc._.entities if e.label_ == "Agency"}
     for document in documents:
         seen_issuers = set()
         for key, start, end in document.issuers:
@@ -158,8 +160,8 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
     for item, item_documents in by_item.items():
         glance = [s for s in layout.segments if s.section == "top" and s.item == item and s.field == "glance"]
         for segment in glance:
-            for span in [e for e in doc.ents if e.label_ == "Sector" and segment.start <= e.start_char < segment.end]:
-                if _MEANS.search(doc.text[span.sent.start_char:span.start_char]):
+            for span in [e for e in doc._.entities if e.label_ == "Sector" and segment.start <= e.start_char < segment.end]:
+                if _MEANS.search(text[doc._.sentences.around(span.start_char)[0]:span.start_char]):
                     continue
                 mentioned_before = [(max(a for a, _ in d.spans[1:] if a <= span.start_char), d) for d in item_documents
                                     if any(a <= span.start_char for a, _ in d.spans[1:])]
@@ -171,7 +173,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
             continue
         for start, end in document.spans:
             sentence_start, sentence_end = _sentence_bounds(doc, start, end)
-            for span in [e for e in doc.ents if e.label_ == "Sector" and end <= e.start_char < sentence_end]:
+            for span in [e for e in doc._.entities if e.label_ == "Sector" and end <= e.start_char < sentence_end]:
                 found.append(FoundRelation(document.key, "targetsSector", span.kb_id_, sentence_start, sentence_end,
                                            "targets_sector.same_sentence", 0.5))
     return found

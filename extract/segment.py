@@ -11,6 +11,7 @@ that start with a date such as "December 10:". Relations depend on that structur
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -67,6 +68,26 @@ class Segment:
     field: FieldName = ""
     value_start: int = 0
     date: str = ""
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Sentence boundaries as sorted character offsets, found by bisection.
+
+    Computed once per briefing by the segmenter; spaCy's ``Span.sent`` and ``doc.sents`` scan the
+    whole Doc on every call, which made long briefings quadratic.
+    """
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def around(self, char: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding character ``char``."""
+        index = max(0, bisect_right(self.starts, char) - 1)
+        return self.starts[index], self.ends[index]
+
+    def __iter__(self):
+        return iter(zip(self.starts, self.ends, strict=True))
 
 
 @dataclass

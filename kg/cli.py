@@ -66,18 +66,21 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Processes that extract in parallel (the graph is the same for any number).")
 @out_option
 @handle_errors
-def build(paths: tuple[Path, ...], out: Path) -> None:
+def build(paths: tuple[Path, ...], jobs: int, out: Path) -> None:
     """Build the graph from briefing files or folders.
 
     \b
     Example:
         kg build seeds --out out
+        kg build archive/ --jobs 2
     """
     from kg.build import build as build_graph
 
-    summary = build_graph(list(paths), out)
+    summary = build_graph(list(paths), out, jobs=jobs)
     click.echo(f"Built {out / 'graph.ttl'}, {out / 'graph.html'} and the store {out / 'store'} from {summary.briefings} "
                f"briefing(s) in {summary.seconds:.1f} s: {summary.triples} triples.")
     _print_summary(summary)

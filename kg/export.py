@@ -1,8 +1,9 @@
 """Everything written beside the store after it changes: Turtle, TriG, N-Quads, HTML, VoID, name index.
 
-Export step: reads the store (read-only), writes each file atomically. The Turtle file is the
-union of the briefing graphs, serialised by rdflib in a stable order, so rebuilding the same
-input gives byte-identical Turtle; TriG and N-Quads keep one named graph per briefing.
+Export step: reads the store (read-only), writes each file atomically. Files are streamed from
+the store (never held whole in memory) in the store's own order, which depends only on the
+content, so rebuilding the same input gives byte-identical files. The Turtle file is the merged
+graph; TriG and N-Quads keep one named graph per briefing.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.graph import new_graph, write_atomically, write_turtle
+from kg.graph import atomic_output, new_graph
 from kg.namespace import CIKG, CLASSES, ID, RELATIONS
-from kg.store import GRAPH_NS, PREFIXES, VOID_GRAPH, query, union_graph
+from kg.store import GRAPH_NS, PREFIXES, VOID_GRAPH, query
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.html", "void.ttl")
@@ -62,28 +63,41 @@ def void_graph(store: ox.Store) -> Graph:
     return graph
 
 
-def _dump(store: ox.Store, fmt: ox.RdfFormat) -> bytes:
-    return store.dump(format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TRIG else None)
+MAX_HTML_NODES = 5000
 
 
 def write_exports(out: Path, store: ox.Store) -> list[Path]:
-    """Write every file derived from the store into ``out``; returns their paths."""
+    """Write every file derived from the store into ``out``, streaming; returns their paths."""
     from kg.html import write_html
     from kg.index import INDEX_FILE, write_index
     from kg.view import view_from_store
 
-    union = union_graph(store)
-    write_turtle(union, out / "graph.ttl")
-    write_atomically(out / "graph.trig", _dump(store, ox.RdfFormat.TRIG))
-    quads = sorted(_dump(store, ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
-    write_atomically(out / "graph.nq", ("\n".join(quads) + "\n").encode("utf-8"))
-    void = Graph()
-    void.parse(data=_dump_graph(store, VOID_GRAPH), format="nt")
-    write_turtle(void, out / "void.ttl")
-    write_html(out / "graph.html", view_from_store(store))
+    merged = query(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH <{VOID_GRAPH}> {{ ?s ?p ?o }} }} }}")
+    with atomic_output(out / "graph.ttl") as path:
+        ox.serialize(merged, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    with atomic_output(out / "graph.trig") as path:
+        store.dump(path, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    with atomic_output(out / "graph.nq") as path:
+        store.dump(path, format=ox.RdfFormat.N_QUADS)
+    with atomic_output(out / "void.ttl") as path:
+        store.dump(path, format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(VOID_GRAPH), prefixes=PREFIXES)
+    write_html(out / "graph.html", view_from_store(store, best_connected(store, MAX_HTML_NODES)))
     write_index(store, out / INDEX_FILE)
     return [out / name for name in OUTPUTS] + [out / INDEX_FILE]
 
 
-def _dump_graph(store: ox.Store, iri: str) -> bytes:
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
+def best_connected(store: ox.Store, limit: int) -> set[str] | None:
+    """The ``limit`` nodes with most relations, or None (all of them) when the graph is smaller.
+
+    A page of a hundred thousand nodes helps nobody and takes minutes to lay out; beyond the
+    limit `graph.html` shows the best-connected part and `kg html --focus` the rest.
+    """
+    from kg.view import _CLASS_VALUES, _RELATION_VALUES
+
+    count = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} ?s a ?c }}"
+    total = int(next(iter(query(store, count)))["n"].value)
+    if total <= limit:
+        return None
+    rows = query(store, f"""SELECT ?s (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}
+                            GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {int(limit)}""")
+    return {row["s"].value for row in rows}

@@ -42,7 +42,6 @@ class Node:
     zh: set[str] = field(default_factory=set)
     date: str = ""
     broader: list[str] = field(default_factory=list)
-    briefings: set[str] = field(default_factory=set)
     known: bool = False
     country: str = ""
 
@@ -67,11 +66,13 @@ class ResolvedBriefing:
 
 @dataclass
 class Resolution:
-    """Every node and relation of a corpus, with canonical ids."""
+    """Every node of a corpus so far, by canonical id.
+
+    Relations are not kept: each briefing's go to the store with it (`ResolvedBriefing`), so
+    memory grows with the number of distinct things, not with the number of briefings.
+    """
 
     nodes: dict[str, Node] = field(default_factory=dict)
-    relations: list[ResolvedRelation] = field(default_factory=list)
-    briefings: list[BriefingRecord] = field(default_factory=list)
 
 
 class Resolver:
@@ -143,7 +144,6 @@ class Resolver:
             node.aliases.update(entity.names)
             node.zh.update(entity.zh)
             node.date = node.date or entity.date
-            node.briefings.add(briefing.id)
             for name in entity.names:
                 self._by_name.setdefault((node.cls, signature(name)), node.id)
             for zh in entity.zh:
@@ -154,9 +154,7 @@ class Resolver:
         for relation in briefing.relations:
             if relation.head in local and relation.tail in local and local[relation.head] != local[relation.tail]:
                 found = ResolvedRelation(local[relation.head], relation.relation, local[relation.tail], relation.evidence)
-                self.result.relations.append(found)
                 resolved.relations.append(found)
-        self.result.briefings.append(briefing)
         return resolved
 
     def _find_or_mint(self, cls: str, names: tuple[str, ...], zh: tuple[str, ...]) -> Node:
@@ -176,10 +174,3 @@ class Resolver:
         self.result.nodes[node_id] = node
         return node
 
-
-def resolve(briefings: list[BriefingRecord]) -> Resolution:
-    """Resolve a whole corpus at once (see `Resolver` to stream)."""
-    resolver = Resolver()
-    for briefing in sorted(briefings, key=lambda b: b.id):
-        resolver.add(briefing)
-    return resolver.result

@@ -79,7 +79,8 @@ def merge_default_graph(store: ox.Store) -> None:
     not five times, as it would with a union of graphs that keeps duplicates.
     """
     store.clear_graph(ox.DefaultGraph())
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    store.bulk_extend(ox.Quad(quad.subject, quad.predicate, quad.object)
+                      for quad in store.quads_for_pattern(None, None, None) if not isinstance(quad.graph_name, ox.DefaultGraph))
 
 
 def put_graph(store: ox.Store, iri: str, graph: Graph) -> None:
@@ -94,16 +95,6 @@ def stored_briefings(store: ox.Store) -> dict[str, str]:
     rows = query(store, """SELECT ?id ?digest WHERE { GRAPH ?g { ?b a cikg:Briefing ; dcterms:identifier ?id .
                            OPTIONAL { ?b cikg:sourceDigest ?digest } } }""")
     return {row["id"].value: row["digest"].value if row["digest"] else "" for row in rows}
-
-
-def union_graph(store: ox.Store) -> Graph:
-    """All briefing graphs merged into one rdflib Graph (for Turtle export and `kg eval`)."""
-    from kg.graph import new_graph
-
-    triples = query(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VOID_GRAPH}>) }}")
-    graph = new_graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return graph
 
 
 def stored_nodes(store: ox.Store) -> Iterator:
