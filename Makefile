@@ -2,7 +2,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run test lint bench install install-dev clean
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest -q
+
+bench: install-dev
+	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/html_layout.py --nodes 5000 --edges 20000 | tee -a benchmarks/results.md
 
 lint: install-dev
 	$(BIN)/ruff check .

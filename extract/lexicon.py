@@ -13,8 +13,6 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-import srsly
-
 from ontology import data_path
 
 CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")
@@ -93,6 +91,8 @@ def load_known_entities() -> tuple[KnownEntity, ...]:
 @cache
 def load_rules(name: str) -> dict:
     """Read a YAML rule file from ``extract/rules``; a syntax error names the file."""
+    import srsly  # YAML support pulls in numpy: load it only when rules are read, not for `kg who`
+
     path = rules_path(name)
     try:
         return srsly.read_yaml(path)

@@ -30,6 +30,7 @@ class BuildSummary:
     errors: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     unchanged: int = 0
+    replaced: int = 0
 
 
 def iter_input_files(paths: list[Path]) -> Iterator[Path | InputError]:
@@ -81,7 +82,7 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
     ``jobs`` processes extract in parallel; resolution and writing stay in this process, in
     input order, so the graph is the same for any ``jobs``.
     """
-    from kg.store import locked, open_store, stored_briefings, writable_copy
+    from kg.store import GraphWriter, locked, open_store, stored_briefings, writable_copy
 
     report = progress or (lambda message: print(message, file=sys.stderr))
     started = time.perf_counter()
@@ -92,14 +93,16 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
                 existing = {} if fresh else stored_briefings(store)
                 resolver = _resolver(store, fresh)
                 files = list(iter_input_files(paths))
+                writer = GraphWriter(store)
                 for number, (item, record) in enumerate(_records(files, jobs), start=1):
-                    _add_result(item, record, number, len(files), store, resolver, existing, summary, report)
+                    _add_result(item, record, number, len(files), writer, resolver, existing, summary, report)
+                writer.flush()
                 if not summary.briefings and (fresh or summary.errors and not summary.unchanged):
                     problems = "; ".join(summary.errors) if summary.errors else "no briefing files found"
                     raise InputError(f"nothing to {'build' if fresh else 'add'}: {problems}")
                 if not summary.briefings:
                     raise _NothingChangedError  # throw the copy away: the store and its exports stay as they are
-                _finish(store)
+                _finish(store, full_merge=summary.replaced > 0)
         except _NothingChangedError:
             _count(open_store(out), summary)
         else:
@@ -125,7 +128,7 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
             for briefing_id in briefing_ids:
                 store.remove_graph(ox.NamedNode(graph_iri(briefing_id)))
                 summary.briefings += 1
-            _finish(store)
+            _finish(store, full_merge=True)
         summary.outputs = _export(out, open_store(out), summary)
     return summary
 
@@ -175,9 +178,9 @@ def _records(files: list, jobs: int) -> Iterator:
             pool.terminate()
 
 
-def _add_result(item, record, number: int, total: int, store, resolver, existing: dict, summary: BuildSummary, report) -> None:
+def _add_result(item, record, number: int, total: int, writer, resolver, existing: dict, summary: BuildSummary, report) -> None:
     from kg.graph import briefing_graph
-    from kg.store import graph_iri, put_graph
+    from kg.store import graph_iri
 
     if isinstance(record, InputError):
         summary.errors.append(str(record))
@@ -187,14 +190,16 @@ def _add_result(item, record, number: int, total: int, store, resolver, existing
         summary.unchanged += 1
         report(f"[{number}/{total}] {item.name}: unchanged, already in the graph")
         return
+    if record.id in existing:
+        summary.replaced += 1
     resolved = resolver.add(record)
-    put_graph(store, graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors))
+    writer.put(graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors))
     summary.briefings += 1
     verb = "replaced" if record.id in existing else "added" if existing else "read"
     report(f"[{number}/{total}] {item.name}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")
 
 
-def _finish(store) -> None:
+def _finish(store, full_merge: bool) -> None:
     """Merge the default graph and describe the dataset (VoID) in the store before it is swapped in."""
     import pyoxigraph as ox
 
@@ -202,9 +207,9 @@ def _finish(store) -> None:
     from kg.store import VOID_GRAPH, merge_default_graph, put_graph
 
     store.remove_graph(ox.NamedNode(VOID_GRAPH))
-    merge_default_graph(store)
-    put_graph(store, VOID_GRAPH, void_graph(store))
-    merge_default_graph(store)
+    if full_merge:
+        merge_default_graph(store)
+    put_graph(store, VOID_GRAPH, void_graph(store), merge=False)  # the description lives in its own graph only
 
 
 class _NothingChangedError(Exception):

@@ -299,6 +299,27 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
     click.echo(f"Wrote {target}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges")
 
 
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples"]), default="trig", show_default=True,
+              help="trig and nquads keep one named graph per briefing; turtle and ntriples are the merged graph.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@out_option
+@handle_errors
+def export_command(fmt: str, output: Path, out: Path) -> None:
+    """Export the graph as TriG, N-Quads, Turtle or N-Triples.
+
+    \b
+    Example:
+        kg export --format trig -o graph.trig
+        kg export --format nquads -o graph.nq
+    """
+    from kg.export import export
+    from kg.store import open_store
+
+    export(open_store(out), fmt, output)
+    click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes)")
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: this machine only).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")

@@ -3,7 +3,8 @@
 Export step: reads the store (read-only), writes each file atomically. Files are streamed from
 the store (never held whole in memory) in the store's own order, which depends only on the
 content, so rebuilding the same input gives byte-identical files. The Turtle file is the merged
-graph; TriG and N-Quads keep one named graph per briefing.
+graph; `kg export` writes TriG and N-Quads (one named graph per briefing) on demand, as they
+cost more to write than the rest of a build's outputs together.
 """
 
 from __future__ import annotations
@@ -20,7 +21,22 @@ from kg.namespace import CIKG, CLASSES, ID, RELATIONS
 from kg.store import GRAPH_NS, PREFIXES, VOID_GRAPH, query
 
 VOID = Namespace("http://rdfs.org/ns/void#")
-OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.html", "void.ttl")
+OUTPUTS = ("graph.ttl", "graph.html", "void.ttl")
+FORMATS = {  # kg export: name -> (pyoxigraph format, whole dataset?)
+    "turtle": (ox.RdfFormat.TURTLE, False), "ntriples": (ox.RdfFormat.N_TRIPLES, False),
+    "trig": (ox.RdfFormat.TRIG, True), "nquads": (ox.RdfFormat.N_QUADS, True),
+}
+
+
+def export(store: ox.Store, fmt: str, path: Path) -> None:
+    """Write the merged graph (Turtle, N-Triples) or every named graph (TriG, N-Quads) to ``path``, streaming."""
+    rdf_format, dataset = FORMATS[fmt]
+    prefixes = PREFIXES if fmt in ("turtle", "trig") else None
+    with atomic_output(path) as temporary:
+        if dataset:
+            store.dump(temporary, format=rdf_format, prefixes=prefixes)
+        else:
+            store.dump(temporary, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 def void_graph(store: ox.Store) -> Graph:
@@ -72,13 +88,7 @@ def write_exports(out: Path, store: ox.Store) -> list[Path]:
     from kg.index import INDEX_FILE, write_index
     from kg.view import view_from_store
 
-    merged = query(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH <{VOID_GRAPH}> {{ ?s ?p ?o }} }} }}")
-    with atomic_output(out / "graph.ttl") as path:
-        ox.serialize(merged, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    with atomic_output(out / "graph.trig") as path:
-        store.dump(path, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    with atomic_output(out / "graph.nq") as path:
-        store.dump(path, format=ox.RdfFormat.N_QUADS)
+    export(store, "turtle", out / "graph.ttl")
     with atomic_output(out / "void.ttl") as path:
         store.dump(path, format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(VOID_GRAPH), prefixes=PREFIXES)
     write_html(out / "graph.html", view_from_store(store, best_connected(store, MAX_HTML_NODES)))

@@ -1,10 +1,11 @@
-"""Turn resolved nodes and relations into an rdflib Graph, and write it as Turtle.
+"""Turn resolved nodes and relations into RDF triples, one briefing at a time.
 
 Graph step of the pipeline; it never imports spaCy. Every relation is asserted directly
 (``doc cikg:issuedBy agency``) so plain SPARQL works, and also reified as a `cikg:Evidence`
 node (rdf:subject/predicate/object) carrying the sentence, briefing, date, rule and
 confidence. Evidence IRIs are hashed from (briefing, offsets, relation, head, tail) and there
-are no blank nodes, so the same input gives byte-identical Turtle.
+are no blank nodes, so the same input gives byte-identical Turtle. rdflib reads what was
+written (`load_graph`, for `kg eval` and notebooks); the triples themselves go to the store.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SDO, SKOS
 
 from kg.namespace import CIKG, ID
@@ -30,7 +32,8 @@ def entity_iri(node_id: str) -> URIRef:
 
 
 def briefing_iri(briefing_id: str) -> URIRef:
-    return ID[BRIEFING_PATH + briefing_id]
+    """IRI of a briefing; its id (a file name) is percent-encoded, so any name gives a valid IRI."""
+    return ID[BRIEFING_PATH + quote(briefing_id, safe="")]
 
 
 def evidence_iri(briefing: str, start: int, end: int, relation: str, head: str, tail: str) -> URIRef:
@@ -46,74 +49,117 @@ def new_graph() -> Graph:
     return graph
 
 
-def _describe(graph: Graph, node, aliases: set[str], zh: set[str]) -> URIRef:
-    iri = entity_iri(node.id)
-    graph.add((iri, RDF.type, CIKG[node.cls]))
-    graph.add((iri, RDFS.label, Literal(node.label)))
-    graph.add((iri, SKOS.prefLabel, Literal(node.label, lang="en")))
-    for alias in aliases - {node.label}:
-        graph.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
-    for name in zh:
-        graph.add((iri, SKOS.altLabel, Literal(name, lang="zh")))
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+P = {name: f"<{iri}>" for name, iri in {
+    "type": RDF.type, "label": RDFS.label, "prefLabel": SKOS.prefLabel, "altLabel": SKOS.altLabel, "broader": SKOS.broader,
+    "country": SDO.addressCountry, "title": DCTERMS.title, "date": DCTERMS.date, "identifier": DCTERMS.identifier,
+    "subject": RDF.subject, "predicate": RDF.predicate, "object": RDF.object, "derived": PROV.wasDerivedFrom,
+    **{term: CIKG[term] for term in ("mentionedIn", "sentence", "inBriefing", "rule", "confidence", "startChar", "endChar",
+                                     "sourceFile", "sourceDigest", "Briefing", "Evidence")},
+}.items()}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+                         | {chr(c): f"\\u{c:04X}" for c in range(32) if c not in (10, 13)})
+
+
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def literal(value: str, language: str = "", datatype: str = "") -> str:
+    """An N-Triples literal; quotes, backslashes and control characters are escaped.
+
+    >>> literal('say "hi"\\n', language="en")
+    '"say \\\\"hi\\\\"\\\\n"@en'
+    """
+    text = '"' + value.translate(_ESCAPES) + '"'
+    return f"{text}@{language}" if language else f"{text}^^<{_XSD}{datatype}>" if datatype else text
+
+
+class Triples(list):
+    """The triples of one briefing as N-Triples terms (strings), ready for a bulk load.
+
+    Building terms as text and letting the store's Rust parser read them is several times
+    faster than building Python term objects, and a batch of briefings loads in one call.
+    """
+
+    def add(self, subject: str, predicate: str, value: str) -> None:
+        self.append((subject, P[predicate], value))
+
+    def ntriples(self) -> str:
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in self)
+
+
+def _describe(triples: Triples, node, aliases: set[str], zh: set[str]) -> str:
+    iri = _iri(entity_iri(node.id))
+    triples.add(iri, "type", _iri(CIKG[node.cls]))
+    triples.add(iri, "label", literal(node.label))
+    triples.add(iri, "prefLabel", literal(node.label, "en"))
+    for alias in sorted(aliases - {node.label}):
+        triples.add(iri, "altLabel", literal(alias, "en"))
+    for name in sorted(zh):
+        triples.add(iri, "altLabel", literal(name, "zh"))
     for broader in node.broader:
-        graph.add((iri, SKOS.broader, entity_iri(broader)))
+        triples.add(iri, "broader", _iri(entity_iri(broader)))
     if node.country:
-        graph.add((iri, SDO.addressCountry, Literal(node.country)))
+        triples.add(iri, "country", literal(node.country))
     return iri
 
 
-def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -> Graph:
+def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -> Triples:
     """The triples one briefing contributes: it, the things it names, its relations with evidence.
 
     Each briefing's graph stands alone (it becomes one named graph of the store), so a thing
-    named in two briefings is described in both, with the names each one uses; the union is the
+    named in two briefings is described in both, with the names each one uses; the merge is the
     whole graph. Known sectors bring their broader sectors, so the taxonomy is always complete.
     ``resolved`` is a `kg.resolve.ResolvedBriefing`; ``ancestors`` gives a node's broader nodes.
+    Triples are N-Triples text for the store's bulk loader: building them through an rdflib
+    Graph cost more than extraction itself.
     """
-    graph = new_graph()
+    triples = Triples()
     briefing = resolved.record
-    source = briefing_iri(briefing.id)
-    graph.add((source, RDF.type, CIKG.Briefing))
-    graph.add((source, RDFS.label, Literal(briefing.title or briefing.id)))
-    graph.add((source, DCTERMS.title, Literal(briefing.title or briefing.id)))
-    graph.add((source, DCTERMS.identifier, Literal(briefing.id)))
-    graph.add((source, CIKG.sourceFile, Literal(briefing.source)))
+    source = _iri(briefing_iri(briefing.id))
+    title = literal(briefing.title or briefing.id)
+    triples.add(source, "type", P["Briefing"])
+    triples.add(source, "label", title)
+    triples.add(source, "title", title)
+    triples.add(source, "identifier", literal(briefing.id))
+    triples.add(source, "sourceFile", literal(briefing.source))
     if briefing.digest:
-        graph.add((source, CIKG.sourceDigest, Literal(briefing.digest)))
+        triples.add(source, "sourceDigest", literal(briefing.digest))
     if briefing.date:
-        graph.add((source, DCTERMS.date, Literal(briefing.date, datatype=XSD.date)))
+        triples.add(source, "date", literal(briefing.date, datatype="date"))
     for node_id, names in resolved.names.items():
         node = nodes[node_id]
         table_aliases = node.aliases if node.known else set()
-        iri = _describe(graph, node, names | table_aliases, resolved.zh.get(node_id, set()) | (node.zh if node.known else set()))
-        graph.add((iri, CIKG.mentionedIn, source))
+        iri = _describe(triples, node, names | table_aliases, resolved.zh.get(node_id, set()) | (node.zh if node.known else set()))
+        triples.add(iri, "mentionedIn", source)
         if node.cls == "PolicyDocument":
-            graph.add((iri, DCTERMS.title, Literal(node.label, lang="en")))
-            for zh in node.zh:
-                graph.add((iri, DCTERMS.title, Literal(zh, lang="zh")))
+            triples.add(iri, "title", literal(node.label, "en"))
+            for zh in sorted(node.zh):
+                triples.add(iri, "title", literal(zh, "zh"))
             if node.date:
-                graph.add((iri, DCTERMS.date, Literal(node.date, datatype=XSD.date)))
+                triples.add(iri, "date", literal(node.date, datatype="date"))
         for ancestor in ancestors(node):
-            _describe(graph, ancestor, ancestor.aliases, ancestor.zh)
+            _describe(triples, ancestor, ancestor.aliases, ancestor.zh)
     for relation in resolved.relations:
-        head, tail, predicate = entity_iri(relation.head), entity_iri(relation.tail), CIKG[relation.relation]
-        graph.add((head, predicate, tail))
+        head, tail, predicate = _iri(entity_iri(relation.head)), _iri(entity_iri(relation.tail)), _iri(CIKG[relation.relation])
+        triples.append((head, predicate, tail))
         evidence = relation.evidence
-        node = evidence_iri(evidence.briefing, evidence.start, evidence.end, relation.relation, relation.head, relation.tail)
-        graph.add((node, RDF.type, CIKG.Evidence))
-        graph.add((node, RDF.subject, head))
-        graph.add((node, RDF.predicate, predicate))
-        graph.add((node, RDF.object, tail))
-        graph.add((node, CIKG.sentence, Literal(evidence.sentence)))
-        graph.add((node, CIKG.inBriefing, source))
-        graph.add((node, PROV.wasDerivedFrom, source))
-        graph.add((node, CIKG.rule, Literal(evidence.rule)))
-        graph.add((node, CIKG.confidence, Literal(f"{evidence.confidence:.2f}", datatype=XSD.decimal)))
-        graph.add((node, CIKG.startChar, Literal(evidence.start)))
-        graph.add((node, CIKG.endChar, Literal(evidence.end)))
+        record = _iri(evidence_iri(evidence.briefing, evidence.start, evidence.end, relation.relation, relation.head, relation.tail))
+        triples.add(record, "type", P["Evidence"])
+        triples.add(record, "subject", head)
+        triples.add(record, "predicate", predicate)
+        triples.add(record, "object", tail)
+        triples.add(record, "sentence", literal(evidence.sentence))
+        triples.add(record, "inBriefing", source)
+        triples.add(record, "derived", source)
+        triples.add(record, "rule", literal(evidence.rule))
+        triples.add(record, "confidence", literal(f"{evidence.confidence:.2f}", datatype="decimal"))
+        triples.add(record, "startChar", literal(str(evidence.start), datatype="integer"))
+        triples.add(record, "endChar", literal(str(evidence.end), datatype="integer"))
         if evidence.date:
-            graph.add((node, DCTERMS.date, Literal(evidence.date, datatype=XSD.date)))
-    return graph
+            triples.add(record, "date", literal(evidence.date, datatype="date"))
+    return triples
 
 
 @contextmanager
@@ -140,11 +186,6 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write bytes to ``path`` atomically (see `atomic_output`)."""
     with atomic_output(path) as temporary:
         temporary.write_bytes(data)
-
-
-def write_turtle(graph: Graph, path: Path) -> None:
-    """Serialise as Turtle, atomically."""
-    write_atomically(path, graph.serialize(format="turtle").encode("utf-8"))
 
 
 def load_graph(path: Path) -> Graph:

@@ -1,0 +1,240 @@
+"""`make bench`: build synthetic corpora of 100, 1,000 and 10,000 briefings and measure.
+
+Prints one table and writes it, with the machine's description, to benchmarks/results.md.
+Every ratio is measured in this one run, side by side:
+
+- extraction throughput on one core beside a bare ``spacy.blank("en")`` tokenizer on the same
+  texts (the practical upper bound), and `kg build` end to end;
+- peak memory (RSS) of `kg build` per corpus size;
+- `kg build --jobs 2` against `--jobs 1` on the same corpus;
+- `kg who` on the largest graph, inside one process and as a whole command with start-up;
+- the example queries on the largest graph: embedded store against rdflib in memory;
+- Turtle and HTML write times.
+
+    .venv/bin/python benchmarks/run.py [--sizes 100 1000 10000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate  # noqa: E402
+
+KG = [sys.executable, "-m", "kg.cli"]
+RDFLIB_LIMIT_S = 30
+
+
+def timed_command(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of a command, measured by GNU time."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], capture_output=True, text=True, check=True)
+    seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kilobytes) // 1024
+
+
+def throughput(folder: Path, limit: int = 1000) -> tuple[int, float, float]:
+    """Words, extraction words/s and bare-tokenizer words/s on the same texts, one core."""
+    import spacy
+
+    from extract.pipeline import extract
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))[:limit]]
+    words = sum(len(t.split()) for t in texts)
+    extract(texts[0], "warm-up")
+    started = time.perf_counter()
+    for number, text in enumerate(texts):
+        extract(text, f"b{number}")
+    extraction = words / (time.perf_counter() - started)
+    blank = spacy.blank("en")
+    started = time.perf_counter()
+    for text in texts:
+        blank(text)
+    return words, extraction, words / (time.perf_counter() - started)
+
+
+def median_seconds(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def who_latency(out: Path, name: str) -> tuple[float, float]:
+    """`kg who` in-process (store already open) and as a command (start-up included), seconds."""
+    from kg.index import INDEX_FILE, find
+    from kg.store import open_store
+    from kg.view import who_in_store
+
+    store = open_store(out)
+    warm = median_seconds(lambda: who_in_store(store, find(out / INDEX_FILE, name)), 20)
+    cold = median_seconds(lambda: subprocess.run([*KG, "who", name, "--out", str(out)], capture_output=True, check=True), 5)
+    return warm, cold
+
+
+def startup_seconds(out: Path) -> float:
+    return median_seconds(lambda: subprocess.run([*KG, "query", "ASK {}", "--out", str(out)], capture_output=True, check=True), 5)
+
+
+_RDFLIB_SCRIPT = """
+import json, signal, sys, time
+from kg.graph import new_graph
+from kg.query import run_query
+
+def stop(*_):
+    raise TimeoutError
+signal.signal(signal.SIGALRM, stop)
+started = time.perf_counter()
+graph = new_graph()
+graph.parse(sys.argv[1], format="nt")
+load = time.perf_counter() - started
+times = {}
+for path in sys.argv[3:]:
+    text = open(path).read()
+    signal.alarm(int(sys.argv[2]))
+    try:
+        started = time.perf_counter()
+        run_query(graph, text)
+        times[path] = time.perf_counter() - started
+    except TimeoutError:
+        times[path] = None
+    finally:
+        signal.alarm(0)
+print(json.dumps({"load": load, "triples": len(graph), "times": times}))
+"""
+
+
+def query_latencies(out: Path) -> tuple[list[tuple[str, float, float | None]], float, int]:
+    """Each example query: embedded store seconds (median of 3) and rdflib in-memory seconds
+    (one run after loading the same triples; None past the limit); rdflib's load time; triples."""
+    import json
+
+    from kg.export import export
+    from kg.query import run_query
+    from kg.store import open_store
+
+    store = open_store(out)
+    queries = sorted((ROOT / "queries").glob("*.rq"))
+    embedded = {str(q): median_seconds(lambda q=q: run_query(store, q.read_text()), 3) for q in queries}
+    export(store, "ntriples", out / "bench.nt")
+    run = subprocess.run([sys.executable, "-c", _RDFLIB_SCRIPT, str(out / "bench.nt"), str(RDFLIB_LIMIT_S), *map(str, queries)],
+                         capture_output=True, text=True, check=True)
+    measured = json.loads(run.stdout)
+    rows = [(Path(q).name, embedded[q], measured["times"][q]) for q in map(str, queries)]
+    return rows, measured["load"], measured["triples"]
+
+
+def write_times(out: Path) -> tuple[float, float]:
+    """Seconds to write graph.ttl and graph.html again from the built store."""
+    from kg.export import MAX_HTML_NODES, best_connected, export
+    from kg.html import write_html
+    from kg.store import open_store
+    from kg.view import view_from_store
+
+    store = open_store(out)
+    started = time.perf_counter()
+    export(store, "turtle", out / "bench.ttl")
+    turtle = time.perf_counter() - started
+    started = time.perf_counter()
+    write_html(out / "bench.html", view_from_store(store, best_connected(store, MAX_HTML_NODES)))
+    return turtle, time.perf_counter() - started
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--keep", type=Path, default=None, help="Keep corpora and graphs here.")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    lines = [f"Machine: {machine()}", ""]
+    rows = ["| briefings | words | kg build | words/s | peak RSS | triples |", "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    largest = None
+    for size in args.sizes:
+        corpus = work / f"corpus-{size}"
+        if not corpus.exists():
+            generate(size, corpus)
+        words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.glob("*.md"))
+        out = work / f"out-{size}"
+        shutil.rmtree(out, ignore_errors=True)
+        jobs = "2" if size >= 10000 else "1"
+        seconds, rss = timed_command([*KG, "build", str(corpus), "--out", str(out), "--jobs", jobs])
+        from kg.store import open_store, query
+
+        triples = int(next(iter(query(open_store(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        rows.append(f"| {size:,}{' (--jobs 2)' if jobs == '2' else ''} | {words:,} | {seconds:.1f} s | {words / seconds:,.0f} | "
+                    f"{rss:,} MiB | {triples:,} |")
+        print(rows[-1], flush=True)
+        largest = (size, corpus, out)
+    size, corpus, out = largest
+    middle = work / f"corpus-{min(args.sizes, key=lambda s: abs(s - 1000))}"
+    words, extraction, tokenizer = throughput(middle)
+    lines += ["## Build", "", *rows, "",
+              "## Extraction on one core (same texts, same run)", "",
+              f"- {words:,} words: extraction {extraction:,.0f} words/s, bare spacy.blank(\"en\") tokenizer {tokenizer:,.0f} words/s: "
+              f"**{extraction / tokenizer:.0%}** of the tokenizer.", ""]
+    speed_corpus = middle
+    one, _ = timed_command([*KG, "build", str(speed_corpus), "--out", str(work / "jobs1"), "--jobs", "1"])
+    two, _ = timed_command([*KG, "build", str(speed_corpus), "--out", str(work / "jobs2"), "--jobs", "2"])
+    lines += [f"- `kg build --jobs 2` on {speed_corpus.name}: {two:.1f} s against {one:.1f} s with one job: "
+              f"**{one / two:.2f}x** on 2 cores (extraction is parallel; resolution and the store writes are not).", ""]
+    print(lines[-2], flush=True)
+    name = "Ministry of Industry and Information Technology"
+    warm, cold = who_latency(out, name)
+    start = startup_seconds(out)
+    lines += [f"## `kg who` on the {size:,}-briefing graph", "",
+              f"- in one process, store open: **{warm * 1000:.0f} ms** (median of 20); as a command with start-up: "
+              f"{cold * 1000:.0f} ms (median of 5); a command that does not extract (`kg query 'ASK {{}}'`) starts and "
+              f"answers in {start * 1000:.0f} ms.", ""]
+    turtle, page = write_times(out)
+    lines += [f"- writing graph.ttl: {turtle:.1f} s; graph.html (the 5,000 best-connected nodes): {page:.1f} s.", ""]
+    latencies, load, triples = query_latencies(out)
+    lines += [f"## Example queries on the {size:,}-briefing graph ({triples:,} triples): embedded store vs rdflib in memory", "",
+              f"rdflib needs {load:.0f} s to load the graph before its first query; the store opens in milliseconds.", "",
+              "| query | pyoxigraph store | rdflib in memory | ratio |", "| --- | ---: | ---: | ---: |"]
+    for query_name, embedded, in_memory in latencies:
+        if in_memory is None:
+            lines.append(f"| {query_name} | {embedded * 1000:.1f} ms | > {RDFLIB_LIMIT_S} s | > {RDFLIB_LIMIT_S / embedded:,.0f}x |")
+        else:
+            lines.append(f"| {query_name} | {embedded * 1000:.1f} ms | {in_memory * 1000:.1f} ms | {in_memory / embedded:,.0f}x |")
+        print(lines[-1], flush=True)
+    seeds = work / "out-seeds"
+    shutil.rmtree(seeds, ignore_errors=True)
+    subprocess.run([*KG, "build", str(ROOT / "seeds"), "--out", str(seeds)], capture_output=True, check=True)
+    lines += ["", "## The same queries on the seed graph", "", "| query | pyoxigraph store | rdflib in memory | ratio |",
+              "| --- | ---: | ---: | ---: |"]
+    for query_name, embedded, in_memory in query_latencies(seeds)[0]:
+        slow = f"> {RDFLIB_LIMIT_S} s" if in_memory is None else f"{in_memory * 1000:.1f} ms"
+        ratio = f"> {RDFLIB_LIMIT_S / embedded:,.0f}x" if in_memory is None else f"{in_memory / embedded:,.0f}x"
+        lines.append(f"| {query_name} | {embedded * 1000:.2f} ms | {slow} | {ratio} |")
+    lines += ["", f"Total benchmark time: {(time.perf_counter() - started) / 60:.1f} min.", ""]
+    report = "# Benchmark results\n\n" + "\n".join(lines)
+    (ROOT / "benchmarks" / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
