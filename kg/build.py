@@ -7,6 +7,7 @@ cost the user the rest of the graph.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -15,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-
-READABLE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-MAX_BYTES = 200 * 1024 * 1024
+from kg.readers import READABLE_SUFFIXES, read_briefing
 
 
 @dataclass
@@ -34,43 +33,34 @@ class BuildSummary:
 
 
 def iter_input_files(paths: list[Path]) -> Iterator[Path | InputError]:
-    """Every briefing file under ``paths``, in a stable order; problems come back as errors."""
+    """Every briefing file under ``paths``, in a stable order; problems come back as errors.
+
+    Folders are walked without following symbolic links to folders, so a link loop cannot
+    trap the build; a file named twice (directly and through a folder, or by a link) is read
+    once. A file given by name is always tried, so a wrong format is reported, not skipped.
+    """
     seen: set[Path] = set()
     for path in paths:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             yield InputError(f"{path}: no such file or directory")
             continue
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            candidates = []
+            for folder, folders, names in os.walk(path, followlinks=False, onerror=None):
+                folders.sort()
+                candidates += [Path(folder) / name for name in sorted(names) if Path(name).suffix.lower() in READABLE_SUFFIXES]
+        else:
+            candidates = [path]
         for candidate in candidates:
-            real = candidate.resolve()
+            try:
+                real = candidate.resolve(strict=False)
+            except (OSError, RuntimeError):  # a link loop
+                yield InputError(f"{candidate}: symbolic link loop")
+                continue
             if real in seen:
                 continue
             seen.add(real)
-            if path.is_dir() and candidate.suffix.lower() not in READABLE_SUFFIXES:
-                continue
             yield candidate
-
-
-def read_briefing(path: Path) -> str:
-    """Text of one briefing; encodings other than UTF-8 are tried before giving up."""
-    if path.suffix.lower() not in READABLE_SUFFIXES:
-        raise InputError(f"{path}: unsupported format {path.suffix or '(none)'!r}; use .txt or .md")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: empty file")
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MB")
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{path}: binary file, not text")
-    for encoding in ("utf-8-sig", "gb18030", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: not decodable as UTF-8, GB18030 or cp1252")
 
 
 def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None = None, *, fresh: bool = True,
@@ -193,7 +183,7 @@ def _add_result(item, record, number: int, total: int, writer, resolver, existin
     if record.id in existing:
         summary.replaced += 1
     resolved = resolver.add(record)
-    writer.put(graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors))
+    writer.put(graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors), replace=record.id in existing)
     summary.briefings += 1
     verb = "replaced" if record.id in existing else "added" if existing else "read"
     report(f"[{number}/{total}] {item.name}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")

@@ -299,6 +299,32 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
     click.echo(f"Wrote {target}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges")
 
 
+@cli.command()
+@out_option
+@handle_errors
+def validate(out: Path) -> None:
+    """Check graph.ttl with an independent parser (rapper) and the SHACL shapes of the ontology.
+
+    \b
+    Example:
+        kg validate --out out
+    """
+    from kg.validate import validate_output
+
+    result = validate_output(out)
+    if result.rapper_triples is None:
+        click.echo("rapper: not installed (Debian package raptor2-utils); independent parse skipped")
+    elif result.rapper_error:
+        click.echo(f"rapper: {result.rapper_error}")
+    else:
+        click.echo(f"rapper: parsed {result.rapper_triples} triples")
+    for line in result.violations:
+        click.echo(f"violation: {line}")
+    click.echo(f"SHACL: {len(result.violations)} violation(s) of ontology/shapes.ttl")
+    if not result.ok:
+        raise click.exceptions.Exit(1)
+
+
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples"]), default="trig", show_default=True,
               help="trig and nquads keep one named graph per briefing; turtle and ntriples are the merged graph.")
@@ -367,7 +393,24 @@ def push(endpoint: str, graph: str | None, named_graphs: bool, out: Path) -> Non
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    cli(prog_name="kg")
+    """Run the CLI; an unexpected error is one line on stderr, its traceback only with --debug."""
+    try:
+        code = cli(prog_name="kg", standalone_mode=False)
+        if isinstance(code, int):  # --help, --version
+            sys.exit(code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as error:  # noqa: BLE001 - the last line of defence before a traceback
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.echo(f"Error: unexpected {type(error).__name__}: {error} (run `kg --debug ...` for the traceback)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

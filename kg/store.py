@@ -115,11 +115,13 @@ class GraphWriter:
         self.lines: list[str] = []
         self.pending: set[str] = set()
 
-    def put(self, iri: str, triples) -> None:
-        """Replace the named graph ``iri`` with ``triples`` (`kg.graph.Triples`)."""
+    def put(self, iri: str, triples, replace: bool = True) -> None:
+        """Write the named graph ``iri`` (`kg.graph.Triples`), replacing an earlier one if ``replace``."""
         if iri in self.pending:  # the same briefing twice in one run: the later one wins
             self.flush()
-        self.store.remove_graph(ox.NamedNode(iri))
+            replace = True
+        if replace:
+            self.store.remove_graph(ox.NamedNode(iri))
         name = f"<{iri}>"
         for subject, predicate, value in triples:
             self.lines.append(f"{subject} {predicate} {value} {name} .\n{subject} {predicate} {value} .\n")

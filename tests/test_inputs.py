@@ -1,0 +1,193 @@
+"""Bad input, faults and hostile text: clear one-line errors, nothing lost, nothing injected."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.readers import MAX_BYTES, html_text, read_briefing
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CATL_SEED = SEEDS / "001_b5d9c1f1c879eadf.txt"
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+def kg(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def _seed_text() -> str:
+    return CATL_SEED.read_text(encoding="utf-8")
+
+
+# --- formats ---------------------------------------------------------------------------------------
+
+def test_html_page_main_text_without_scripts_or_navigation(tmp_path):
+    body = _seed_text().replace("\n\n", "</p>\n<p>")
+    page = tmp_path / "briefing.html"
+    page.write_text(f"""<!DOCTYPE html><html><head><title>t</title><script>var tracker = "Evil Corp signed";</script>
+        <style>p {{ color: red }}</style></head><body><nav>Home | Subscribe | Chinese chipmaker Navbar Semiconductor</nav>
+        <main><article><p>{body}</p></article></main><footer>Cookie settings</footer></body></html>""", encoding="utf-8")
+    text = read_briefing(page)
+    assert "tracker" not in text and "Navbar" not in text and "Cookie" not in text
+    assert "CATL, the world's leading battery maker" in text
+    out = tmp_path / "out"
+    assert kg("build", str(page), "--out", str(out)).exit_code == 0
+    assert "Stellantis" in kg("who", "CATL", "--out", str(out)).output
+
+
+def _pdf(path: Path, pages: list[list[str]]) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    drawing = canvas.Canvas(str(path), pagesize=A4)
+    for number, lines in enumerate(pages, start=1):
+        y = 800
+        for line in ["MERICS China Industries | Briefing", *lines, f"Page {number}"]:
+            drawing.drawString(40, y, line)
+            y -= 14
+        drawing.showPage()
+    drawing.save()
+
+
+def test_pdf_text_with_running_headers_footers_and_hyphenation_repaired(tmp_path):
+    path = tmp_path / "briefing.pdf"
+    _pdf(path, [
+        ["DECEMBER 19, 2024 (REPORTING PERIOD: NOVEMBER 20 - DECEMBER 18)", "Corporate news",
+         "- December 10: CATL, the world's leading battery maker, and European auto-",
+         "maker Stellantis agreed to jointly build a new battery plant in Spain."],
+        ["- December 12: Chinese biotech firm Qilin Biologics agreed to acquire a 30 percent stake in Nordlys Therapeutics."],
+        ["- December 14: Huaxin Power Holdings and Longhai Grid Equipment announced plans to merge."],
+    ])
+    text = read_briefing(path)
+    assert "MERICS China Industries | Briefing" not in text and "Page 2" not in text
+    out = tmp_path / "out"
+    result = kg("build", str(path), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Stellantis" in kg("who", "CATL", "--out", str(out)).output
+    assert "Nordlys Therapeutics" in kg("who", "Qilin Biologics", "--out", str(out)).output
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "gbk", "utf-8-sig", "utf-16"])
+def test_encodings_are_detected(tmp_path, encoding):
+    text = ("DECEMBER 19, 2024\n\n- December 10: CATL and Stellantis agreed to jointly build a plant in Spain.\n"
+            "**Article:** Notice on Promoting the Café Industry (关于促进产业发展的通知)\r\n")
+    if encoding == "cp1252":
+        text = text.replace(" (关于促进产业发展的通知)", "") + "The “résumé” of the plan – naïve.\r\n"
+    path = tmp_path / f"briefing-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    read = read_briefing(path)
+    assert "Stellantis" in read
+    assert ("关于促进产业发展的通知" if encoding != "cp1252" else "“résumé”") in read
+
+
+# --- bad input --------------------------------------------------------------------------------------
+
+def test_bad_files_are_reported_one_line_each_and_good_ones_still_built(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(CATL_SEED, folder / "good.txt")
+    (folder / "empty.md").write_text("")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02 not text \x00" * 100)
+    (folder / "huge.txt").write_bytes(b"word " * (MAX_BYTES // 5 + 10))
+    (folder / "broken-link.md").symlink_to(folder / "missing.md")
+    loop = folder / "loop"
+    loop.mkdir()
+    (loop / "back").symlink_to(folder, target_is_directory=True)
+    (folder / "self.md").symlink_to(folder / "self.md")
+    other = tmp_path / "notes.docx"
+    other.write_bytes(b"PK\x03\x04")
+    run = subprocess.run([*KG, "build", str(folder), str(other), str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    for name, reason in [("empty.md", "empty file"), ("binary.txt", "binary file"), ("huge.txt", "larger than"),
+                         ("broken-link.md", "cannot read"), ("self.md", "symbolic link loop"), ("notes.docx", "unsupported format"),
+                         ("nowhere", "no such file")]:
+        assert any(name in line and reason in line for line in errors), (name, errors)
+    assert "Traceback" not in run.stderr
+    assert "Stellantis" in kg("who", "CATL", "--out", str(tmp_path / "out")).output
+
+
+def test_nothing_readable_exits_non_zero_without_traceback(tmp_path):
+    (tmp_path / "empty.txt").write_text("  \n")
+    run = subprocess.run([*KG, "build", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert run.returncode == 1 and "nothing to build" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_is_reported(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text("text")
+    path.chmod(0)
+    run = subprocess.run([*KG, "build", str(path), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert run.returncode == 1 and "cannot read" in run.stderr
+
+
+# --- faults ----------------------------------------------------------------------------------------
+
+def test_a_killed_build_leaves_the_previous_graph_intact(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import generate
+
+    out = tmp_path / "out"
+    assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.html", "void.ttl", "names.sqlite")}
+    corpus = tmp_path / "corpus"
+    generate(150, corpus)
+    process = subprocess.Popen([*KG, "build", str(corpus), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".store-work-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # well into extraction and store writing
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    assert process.returncode == -signal.SIGKILL
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert "Stellantis" in kg("who", "CATL", "--out", str(out)).output
+    assert kg("validate", "--out", str(out)).exit_code == 0
+    assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0  # the lock died with the process
+    assert not list(out.glob(".store-work-*"))
+
+
+# --- hostile text ----------------------------------------------------------------------------------
+
+HOSTILE_TITLE = ('Notice on "</script><script>alert(1)</script>" <b>bold</b> & <https://evil.example/x> '
+                 "SELECT * WHERE { ?s ?p ?o } ; DROP ALL ; INSERT DATA { <a> <b> <c> } \\ backslash")
+
+
+def test_hostile_titles_cannot_break_turtle_sparql_html_or_who(tmp_path):
+    long_title = "Notice on " + " ".join(["Extremely"] * 1200) + " Long Title"
+    text = (_seed_text().replace("Article:", f"Article: {HOSTILE_TITLE}\x07\x1b ({long_title}) ", 1)
+            + "\n- *December 11:* Chinese chipmaker Zeta\u202eRLO Semiconductor agreed to acquire Omega Tech.\n")
+    path = tmp_path / "hostile.md"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = kg("build", str(path), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    validation = kg("validate", "--out", str(out))
+    assert validation.exit_code == 0, validation.output
+    rows = kg("query", "SELECT ?t WHERE { ?d a cikg:PolicyDocument ; rdfs:label ?t }", "--format", "json", "--out", str(out)).output
+    hostile = next(row["t"] for row in json.loads(rows) if "DROP ALL" in row["t"])  # HTML tags were stripped on input
+    assert "alert(1)" in hostile and "{ ?s ?p ?o }" in hostile and "\\" in hostile and len(hostile) > 10_000
+    who = kg("who", hostile, "--out", str(out))
+    assert who.exit_code == 0 and "(PolicyDocument)" in who.output, who.output
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert "<https://evil" not in page and "\\u003chttps://evil" in page
+    assert kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--out", str(out)).exit_code == 0
+    assert kg("who", "Nothing } UNION { ?s ?p ?o", "--out", str(out)).exit_code == 1  # a name is never pasted into SPARQL
+
+
+def test_html_text_is_plain_text():
+    assert html_text("<p>A &amp; B</p><script>x()</script><p>C</p>").split() == ["A", "&", "B", "C"]
