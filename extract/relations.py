@@ -42,6 +42,7 @@ class PairRule:
     after: re.Pattern | None
     confidence: float
     example: str
+    nearest: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def load_pair_rules() -> tuple[PairRule, ...]:
         except re.error as error:
             raise RuleFileError(f"{where}: bad pattern: {error}") from None
         rules.append(PairRule(raw["id"], raw["relation"], first, last, raw["head"], between, after,
-                              float(raw["confidence"]), raw["example"]))
+                              float(raw["confidence"]), raw["example"], bool(raw.get("nearest"))))
     return tuple(rules)
 
 
@@ -98,16 +99,20 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
         by_sentence.setdefault(doc._.sentences.around(ent.start_char), []).append(ent)
     for (sentence_start, sentence_end), ents in by_sentence.items():
         for i, first in enumerate(ents):
-            for last in ents[i + 1:]:
+            for j, last in enumerate(ents[i + 1:], start=i + 1):
                 if last.start_char - first.end_char > _MAX_BETWEEN or first.kb_id_ == last.kb_id_:
                     continue
                 between = text[first.end_char:last.start_char]
                 if last.end_char > sentence_end:
                     continue
                 after = text[last.end_char:sentence_end]
+                if last.label_ == "Place" and after.startswith(("'s ", "’s ")) and any(e.label_ == "Place" for e in ents[j + 1:]):
+                    continue  # "China's northern Shanxi province": the place meant is the later one
                 for rule in rules:
                     if first.label_ not in rule.first or last.label_ not in rule.last:
                         continue
+                    if rule.nearest and any(e.label_ in rule.first for e in ents[i + 1:j]):
+                        continue  # "TikTok owner ByteDance is building ...": the subject is the nearer firm
                     if not rule.between.fullmatch(between):
                         continue
                     if rule.after and not rule.after.search(after):

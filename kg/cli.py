@@ -281,6 +281,8 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
     """
     import networkx as nx
 
+    from kg.errors import KgError
+    from kg.export import MAX_HTML_NODES, entity_count
     from kg.html import write_html
     from kg.index import INDEX_FILE, find
     from kg.store import open_store
@@ -292,6 +294,11 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
     if focus:
         center = find(out / INDEX_FILE, focus)
         nodes = neighbourhood(store, {center}, depth)
+        if len(nodes) > MAX_HTML_NODES:
+            raise KgError(f"{len(nodes):,} nodes within {depth} hops of {focus!r}: too many to draw; use a smaller --depth")
+    elif entity_count(store) > MAX_HTML_NODES:
+        raise KgError(f"the graph has {entity_count(store):,} entities, more than {MAX_HTML_NODES:,} can be drawn usefully; "
+                      "use --focus NAME [--depth N]")
     view = within_dates(view_from_store(store, nodes), _day(since), _day(until))
     if focus:
         view = nx.ego_graph(view, center, radius=depth, undirected=True) if center in view else view.subgraph([]).copy()

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.graph import atomic_output, new_graph
+from kg.graph import atomic_output, new_graph, write_atomically
 from kg.namespace import CIKG, CLASSES, ID, RELATIONS
 from kg.store import GRAPH_NS, PREFIXES, VOID_GRAPH, query
 
@@ -91,23 +91,39 @@ def write_exports(out: Path, store: ox.Store) -> list[Path]:
     export(store, "turtle", out / "graph.ttl")
     with atomic_output(out / "void.ttl") as path:
         store.dump(path, format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(VOID_GRAPH), prefixes=PREFIXES)
-    write_html(out / "graph.html", view_from_store(store, best_connected(store, MAX_HTML_NODES)))
+    total = entity_count(store)
+    if total <= MAX_HTML_NODES:
+        write_html(out / "graph.html", view_from_store(store))
+    else:
+        write_overview(out / "graph.html", store, total)
     write_index(store, out / INDEX_FILE)
     return [out / name for name in OUTPUTS] + [out / INDEX_FILE]
 
 
-def best_connected(store: ox.Store, limit: int) -> set[str] | None:
-    """The ``limit`` nodes with most relations, or None (all of them) when the graph is smaller.
-
-    A page of a hundred thousand nodes helps nobody and takes minutes to lay out; beyond the
-    limit `graph.html` shows the best-connected part and `kg html --focus` the rest.
-    """
-    from kg.view import _CLASS_VALUES, _RELATION_VALUES
+def entity_count(store: ox.Store) -> int:
+    from kg.view import _CLASS_VALUES
 
     count = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} ?s a ?c }}"
-    total = int(next(iter(query(store, count)))["n"].value)
-    if total <= limit:
-        return None
-    rows = query(store, f"""SELECT ?s (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}
-                            GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {int(limit)}""")
-    return {row["s"].value for row in rows}
+    return int(next(iter(query(store, count)))["n"].value)
+
+
+def write_overview(path: Path, store: ox.Store, total: int) -> None:
+    """The page written instead of the whole graph when it is too large to draw usefully.
+
+    A hundred thousand nodes laid out in a browser help nobody and take minutes; the page lists
+    the best-connected nodes and says how to draw a part (`kg html --focus NAME`).
+    """
+    import html
+
+    from kg.view import _RELATION_VALUES
+
+    rows = query(store, f"""SELECT ?label (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }}
+                            ?s skos:prefLabel ?label }} GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 50""")
+    items = "".join(f"<li>{html.escape(row['label'].value)} ({row['n'].value} links)</li>" for row in rows)
+    write_atomically(path, f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>china-industry-kg</title><style>body {{ font-family: sans-serif; margin: 2em; }}</style></head><body>
+<h1>{total:,} entities: too many to draw on one page</h1>
+<p>Draw a part of the graph with <code>kg html --focus NAME --depth 2 -o part.html</code>, or a period with
+<code>--since</code> and <code>--until</code>. The best-connected entities:</p><ol>{items}</ol></body></html>
+""".encode())

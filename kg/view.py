@@ -185,23 +185,34 @@ _CLASS_VALUES = " ".join(f"cikg:{c}" for c in ("Agency", "Program", "PolicyDocum
 _RELATION_VALUES = " ".join(f"cikg:{r}" for r in RELATIONS)
 
 
+_MAX_BOUND = 300  # nodes bound in one query's VALUES; larger sets are filtered after reading
+
+
 def _values(variable: str, iris) -> str:
     """A VALUES block over IRIs read from the store itself (never over user input)."""
     return "" if iris is None else f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
 
 
 def view_from_store(store, nodes: set[str] | None = None):
-    """The MultiDiGraph of `to_networkx`, read from the store: all of it, or the given nodes."""
+    """The MultiDiGraph of `to_networkx`, read from the store: all of it, or the given nodes.
+
+    A small set of nodes (a neighbourhood) is bound in the queries; a large one (the HTML
+    page's best-connected thousands) is filtered here instead, as a join with thousands of
+    bound values is far slower in the store than reading the relations once.
+    """
     import networkx as nx
 
     from kg.store import query
 
+    wanted = nodes
+    if nodes is not None and len(nodes) > _MAX_BOUND:
+        nodes = None
     view = nx.MultiDiGraph()
     described = query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ {_values("s", nodes)} VALUES ?c {{ {_CLASS_VALUES} }}
         ?s a ?c . OPTIONAL {{ ?s skos:prefLabel ?label }} OPTIONAL {{ ?s dcterms:date ?date }} }}""")
     for row in described:
         node = row["s"].value
-        if node not in view:
+        if node not in view and (wanted is None or node in wanted):
             view.add_node(node, cls=row["c"].value.rsplit("#", 1)[-1], label=row["label"].value if row["label"] else node,
                           aliases=[], zh=[], date=row["date"].value if row["date"] else "")
     names: dict[str, tuple[set, set]] = {}
@@ -218,6 +229,8 @@ def view_from_store(store, nodes: set[str] | None = None):
             cikg:sentence ?sentence ; cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
             ?b dcterms:identifier ?briefing . OPTIONAL {{ ?e dcterms:date ?date }} }}"""):
         key = (row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value)
+        if key[0] not in view or key[2] not in view:
+            continue
         evidence.setdefault(key, []).append({
             "sentence": row["sentence"].value, "briefing": row["briefing"].value,
             "date": row["date"].value if row["date"] else "", "rule": row["rule"].value,

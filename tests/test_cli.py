@@ -96,7 +96,7 @@ def test_eval_reports_scores_above_floor(run):
     report = json.loads(result.stdout)
     # Floors just under the figures measured when this was written (entity F1 0.819, relation F1 0.680).
     assert report["entities"]["overall"]["f1"] >= 0.86
-    assert report["relations"]["overall"]["f1"] >= 0.72
+    assert report["relations"]["overall"]["f1"] >= 0.73
     assert report["missed"] and report["spurious"]
 
 
