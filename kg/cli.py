@@ -286,22 +286,22 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
     from kg.html import write_html
     from kg.index import INDEX_FILE, find
     from kg.store import open_store
-    from kg.view import neighbourhood, view_from_store, within_dates
+    from kg.view import incident_view, view_from_store, within_dates
 
     store = open_store(out)
     target = output or out / "graph.html"
-    nodes = None
     if focus:
         center = find(out / INDEX_FILE, focus)
-        nodes = neighbourhood(store, {center}, depth)
-        if len(nodes) > MAX_HTML_NODES:
-            raise KgError(f"{len(nodes):,} nodes within {depth} hops of {focus!r}: too many to draw; use a smaller --depth")
+        view = within_dates(incident_view(store, {center}, depth), _day(since), _day(until))
+        if view.number_of_nodes() > MAX_HTML_NODES:
+            raise KgError(f"{view.number_of_nodes():,} nodes within {depth} hops of {focus!r}: too many to draw; "
+                          "use a smaller --depth or --since/--until")
+        view = nx.ego_graph(view, center, radius=depth, undirected=True) if center in view else view.subgraph([]).copy()
     elif entity_count(store) > MAX_HTML_NODES:
         raise KgError(f"the graph has {entity_count(store):,} entities, more than {MAX_HTML_NODES:,} can be drawn usefully; "
                       "use --focus NAME [--depth N]")
-    view = within_dates(view_from_store(store, nodes), _day(since), _day(until))
-    if focus:
-        view = nx.ego_graph(view, center, radius=depth, undirected=True) if center in view else view.subgraph([]).copy()
+    else:
+        view = within_dates(view_from_store(store), _day(since), _day(until))
     write_html(target, view)
     click.echo(f"Wrote {target}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges")
 

@@ -247,21 +247,6 @@ def view_from_store(store, nodes: set[str] | None = None):
     return view
 
 
-def neighbourhood(store, start: set[str], depth: int) -> set[str]:
-    """Every node within ``depth`` relation hops of ``start``, in either direction."""
-    from kg.store import query
-
-    seen, frontier = set(start), set(start)
-    for _ in range(depth):
-        rows = query(store, f"""SELECT DISTINCT ?o WHERE {{ {_values("x", frontier)} VALUES ?p {{ {_RELATION_VALUES} }}
-                                {{ ?x ?p ?o }} UNION {{ ?o ?p ?x }} }}""")
-        frontier = {row["o"].value for row in rows} - seen
-        seen |= frontier
-        if not frontier:
-            break
-    return seen
-
-
 def narrower(store, sector: str) -> set[str]:
     """Every sector under ``sector`` in the taxonomy."""
     from kg.store import query
@@ -269,12 +254,91 @@ def narrower(store, sector: str) -> set[str]:
     return {row["n"].value for row in query(store, f"SELECT DISTINCT ?n WHERE {{ ?n skos:broader+ <{sector}> }}")}
 
 
+def incident_view(store, sources: set[str], depth: int):
+    """The relations within ``depth`` hops of ``sources``, read node by node with the node bound.
+
+    Every query starts from one bound node and follows the store's indexes, so a hub with
+    thousands of relations in a graph of millions of triples answers in milliseconds; nothing
+    is read about nodes further away.
+    """
+    import networkx as nx
+    import pyoxigraph as ox
+
+    from kg.store import query
+
+    view = nx.MultiDiGraph()
+    for node in sources:
+        _describe_node(store, view, node)
+    frontier, seen = set(sources), set(sources)
+    for _ in range(depth):
+        reached: set[str] = set()
+        for node in sorted(frontier):
+            bound = {ox.Variable("n"): ox.NamedNode(node)}
+            evidence: dict[tuple[str, str, str], list[dict]] = {}
+            for outgoing, text in ((True, _EVIDENCE_OUT), (False, _EVIDENCE_IN)):
+                for row in query(store, text, bound):
+                    other, relation = row["x"].value, row["p"].value.rsplit("#", 1)[-1]
+                    key = (node, relation, other) if outgoing else (other, relation, node)
+                    evidence.setdefault(key, []).append({
+                        "sentence": row["sentence"].value, "briefing": row["briefing"].value,
+                        "date": row["date"].value if row["date"] else "", "rule": row["rule"].value,
+                        "confidence": float(row["confidence"].value)})
+            rows = [(True, row) for row in query(store, _EDGES_OUT, bound)] + [(False, row) for row in query(store, _EDGES_IN, bound)]
+            for outgoing, row in rows:
+                if row["c"].value not in _CLASS_IRIS:
+                    continue
+                other, relation = row["x"].value, row["p"].value.rsplit("#", 1)[-1]
+                head, tail = (node, other) if outgoing else (other, node)
+                if other not in view:
+                    view.add_node(other, cls=row["c"].value.rsplit("#", 1)[-1], label=row["label"].value, aliases=[], zh=[],
+                                  date="")
+                if not view.has_edge(head, tail, key=relation):
+                    items = sorted(evidence.get((head, relation, tail), []), key=lambda e: (e["date"], e["briefing"], e["sentence"]))
+                    view.add_edge(head, tail, key=relation, evidence=items)
+                reached.add(other)
+        frontier = reached - seen
+        seen |= reached
+    return view
+
+
+# One query per direction, each opening with the bound node: a UNION made the store plan the
+# unbound part first and read every evidence record of the graph.
+_EDGES_OUT = f"SELECT ?n ?p ?x ?c ?label WHERE {{ ?n ?p ?x . ?x a ?c ; skos:prefLabel ?label . VALUES ?p {{ {_RELATION_VALUES} }} }}"
+_EDGES_IN = f"SELECT ?n ?p ?x ?c ?label WHERE {{ ?x ?p ?n . ?x a ?c ; skos:prefLabel ?label . VALUES ?p {{ {_RELATION_VALUES} }} }}"
+_EVIDENCE_FIELDS = """cikg:sentence ?sentence ; cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
+    ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } }"""
+_EVIDENCE_OUT = f"""SELECT ?n ?p ?x ?sentence ?briefing ?date ?rule ?confidence WHERE {{
+    ?e rdf:subject ?n ; rdf:predicate ?p ; rdf:object ?x ; {_EVIDENCE_FIELDS}"""
+_EVIDENCE_IN = f"""SELECT ?n ?p ?x ?sentence ?briefing ?date ?rule ?confidence WHERE {{
+    ?e rdf:object ?n ; rdf:predicate ?p ; rdf:subject ?x ; {_EVIDENCE_FIELDS}"""
+_CLASS_IRIS = {f"{CIKG._NS}{c}" for c in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")}
+
+
+def _describe_node(store, view, node: str) -> None:
+    import pyoxigraph as ox
+
+    from kg.store import query
+
+    bound = {ox.Variable("n"): ox.NamedNode(node)}
+    for row in query(store, f"""SELECT ?n ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} ?n a ?c ; skos:prefLabel ?label .
+                                OPTIONAL {{ ?n dcterms:date ?date }} }}""", bound):
+        view.add_node(node, cls=row["c"].value.rsplit("#", 1)[-1], label=row["label"].value, aliases=[], zh=[],
+                      date=row["date"].value if row["date"] else "")
+    names = [row["name"] for row in query(store, "SELECT ?n ?name WHERE { ?n skos:altLabel ?name }", bound)]
+    if node in view:
+        view.nodes[node]["aliases"] = sorted({n.value for n in names if n.language != "zh"})
+        view.nodes[node]["zh"] = sorted({n.value for n in names if n.language == "zh"})
+
+
 def who_in_store(store, node: str, depth: int = 1, since: str = "", until: str = "") -> WhoResult:
-    """`who` for a node of the store, reading only its neighbourhood (and its narrower sectors)."""
-    sources = {node} | narrower(store, node)
-    view = within_dates(view_from_store(store, neighbourhood(store, sources, depth)), since, until)
+    """`who` for a node of the store, reading only the relations around it (and its narrower sectors)."""
+    under = narrower(store, node)
+    view = incident_view(store, {node} | under, depth)
+    for sector in under:  # who() lists what targets a narrower sector under the broad one
+        view.add_edge(sector, node, key="broader", evidence=[])
+    view = within_dates(view, since, until)
     if node not in view:
-        view = view_from_store(store, {node})
+        view = incident_view(store, {node}, 0)
     return who(view, node, depth)
 
 
