@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import DCTERMS, SKOS
 
 from kg.errors import UnknownNameError
-from kg.namespace import CIKG, ID, RELATIONS
+from kg.namespace import CIKG, CLASSES, ID, RELATIONS
 from kg.resolve import signature
 
 
@@ -24,7 +24,7 @@ def to_networkx(graph: Graph):
     import networkx as nx
 
     view = nx.MultiDiGraph()
-    for cls in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person"):
+    for cls in CLASSES:
         for node in graph.subjects(RDF.type, CIKG[cls]):
             alt = list(graph.objects(node, SKOS.altLabel))
             view.add_node(str(node), cls=cls, label=str(graph.value(node, SKOS.prefLabel) or graph.value(node, RDFS.label) or node),
@@ -181,42 +181,36 @@ def _taxonomy(view):
 
 # --- Views read from the embedded store (kg.store): only the part a question needs -------------
 
-_CLASS_VALUES = " ".join(f"cikg:{c}" for c in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person"))
+_CLASS_VALUES = " ".join(f"cikg:{c}" for c in CLASSES)
 _RELATION_VALUES = " ".join(f"cikg:{r}" for r in RELATIONS)
 
 
-_MAX_BOUND = 300  # nodes bound in one query's VALUES; larger sets are filtered after reading
+def _evidence_item(row) -> dict:
+    """One evidence record of a query row, in the shape `to_networkx` gives edges."""
+    return {"sentence": row["sentence"].value, "briefing": row["briefing"].value,
+            "date": row["date"].value if row["date"] else "", "rule": row["rule"].value,
+            "confidence": float(row["confidence"].value)}
 
 
-def _values(variable: str, iris) -> str:
-    """A VALUES block over IRIs read from the store itself (never over user input)."""
-    return "" if iris is None else f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
+def view_from_store(store):
+    """The MultiDiGraph of `to_networkx`, read from the whole store (for the HTML page).
 
-
-def view_from_store(store, nodes: set[str] | None = None):
-    """The MultiDiGraph of `to_networkx`, read from the store: all of it, or the given nodes.
-
-    A small set of nodes (a neighbourhood) is bound in the queries; a large one (the HTML
-    page's best-connected thousands) is filtered here instead, as a join with thousands of
-    bound values is far slower in the store than reading the relations once.
+    Questions about one node read only the relations around it (`incident_view`).
     """
     import networkx as nx
 
     from kg.store import query
 
-    wanted = nodes
-    if nodes is not None and len(nodes) > _MAX_BOUND:
-        nodes = None
     view = nx.MultiDiGraph()
-    described = query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ {_values("s", nodes)} VALUES ?c {{ {_CLASS_VALUES} }}
+    described = query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }}
         ?s a ?c . OPTIONAL {{ ?s skos:prefLabel ?label }} OPTIONAL {{ ?s dcterms:date ?date }} }}""")
     for row in described:
         node = row["s"].value
-        if node not in view and (wanted is None or node in wanted):
+        if node not in view:
             view.add_node(node, cls=row["c"].value.rsplit("#", 1)[-1], label=row["label"].value if row["label"] else node,
                           aliases=[], zh=[], date=row["date"].value if row["date"] else "")
     names: dict[str, tuple[set, set]] = {}
-    for row in query(store, f"SELECT DISTINCT ?s ?name WHERE {{ {_values('s', nodes)} ?s skos:altLabel ?name }}"):
+    for row in query(store, "SELECT DISTINCT ?s ?name WHERE { ?s skos:altLabel ?name }"):
         if row["s"].value in view:
             aliases, zh = names.setdefault(row["s"].value, (set(), set()))
             (zh if row["name"].language == "zh" else aliases).add(row["name"].value)
@@ -224,24 +218,18 @@ def view_from_store(store, nodes: set[str] | None = None):
         view.nodes[node]["aliases"] = sorted(aliases)
         view.nodes[node]["zh"] = sorted(zh)
     evidence: dict[tuple[str, str, str], list[dict]] = {}
-    for row in query(store, f"""SELECT DISTINCT ?s ?p ?o ?sentence ?briefing ?date ?rule ?confidence WHERE {{
-            {_values("s", nodes)} ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+    for row in query(store, """SELECT DISTINCT ?s ?p ?o ?sentence ?briefing ?date ?rule ?confidence WHERE {
+            ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
             cikg:sentence ?sentence ; cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
-            ?b dcterms:identifier ?briefing . OPTIONAL {{ ?e dcterms:date ?date }} }}"""):
+            ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } }"""):
         key = (row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value)
-        if key[0] not in view or key[2] not in view:
-            continue
-        evidence.setdefault(key, []).append({
-            "sentence": row["sentence"].value, "briefing": row["briefing"].value,
-            "date": row["date"].value if row["date"] else "", "rule": row["rule"].value,
-            "confidence": float(row["confidence"].value),
-        })
-    for row in query(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_values('s', nodes)} VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o }}"):
+        evidence.setdefault(key, []).append(_evidence_item(row))
+    for row in query(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o }}"):
         head, relation, tail = row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value
         if head in view and tail in view:
             items = sorted(evidence.get((head, relation, tail), []), key=lambda e: (e["date"], e["briefing"], e["sentence"]))
             view.add_edge(head, tail, key=relation, evidence=items)
-    for row in query(store, f"SELECT DISTINCT ?s ?o WHERE {{ {_values('s', nodes)} ?s skos:broader ?o }}"):
+    for row in query(store, "SELECT DISTINCT ?s ?o WHERE { ?s skos:broader ?o }"):
         if row["s"].value in view and row["o"].value in view:
             view.add_edge(row["s"].value, row["o"].value, key="broader", evidence=[])
     return view
@@ -279,10 +267,7 @@ def incident_view(store, sources: set[str], depth: int):
                 for row in query(store, text, bound):
                     other, relation = row["x"].value, row["p"].value.rsplit("#", 1)[-1]
                     key = (node, relation, other) if outgoing else (other, relation, node)
-                    evidence.setdefault(key, []).append({
-                        "sentence": row["sentence"].value, "briefing": row["briefing"].value,
-                        "date": row["date"].value if row["date"] else "", "rule": row["rule"].value,
-                        "confidence": float(row["confidence"].value)})
+                    evidence.setdefault(key, []).append(_evidence_item(row))
             rows = [(True, row) for row in query(store, _EDGES_OUT, bound)] + [(False, row) for row in query(store, _EDGES_IN, bound)]
             for outgoing, row in rows:
                 if row["c"].value not in _CLASS_IRIS:
@@ -311,7 +296,7 @@ _EVIDENCE_OUT = f"""SELECT ?n ?p ?x ?sentence ?briefing ?date ?rule ?confidence 
     ?e rdf:subject ?n ; rdf:predicate ?p ; rdf:object ?x ; {_EVIDENCE_FIELDS}"""
 _EVIDENCE_IN = f"""SELECT ?n ?p ?x ?sentence ?briefing ?date ?rule ?confidence WHERE {{
     ?e rdf:object ?n ; rdf:predicate ?p ; rdf:subject ?x ; {_EVIDENCE_FIELDS}"""
-_CLASS_IRIS = {f"{CIKG._NS}{c}" for c in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")}
+_CLASS_IRIS = {f"{CIKG._NS}{c}" for c in CLASSES}
 
 
 def _describe_node(store, view, node: str) -> None:
