@@ -242,6 +242,23 @@ def in_compound(text: str, start: int, end: int) -> bool:
     return len(after) == 2 and after[0] == "-" and after[1].isalpha() or len(before) == 2 and before[1] == "-" and before[0].isalpha()
 
 
+@lru_cache(maxsize=1)
+def _modifier_contexts() -> tuple[re.Pattern, re.Pattern]:
+    rules = load_rules("names.yml")["sector_modifiers"]
+    words = lambda key: "|".join(re.escape(w) for w in rules[key])  # noqa: E731
+    return re.compile(rf"\s+(?:{words('heads')})\b", re.IGNORECASE), re.compile(rf"\b(?:{words('before')})\s+$", re.IGNORECASE)
+
+
+def names_other_thing(text: str, start: int, end: int) -> bool:
+    """Whether a sector word only qualifies another noun: "energy consumption", "greenhouse gas".
+
+    Such phrases talk about a quantity or a side effect, not about the industry, so a sector
+    node for them would be noise in the graph. The word lists live in ``names.yml``.
+    """
+    heads, before = _modifier_contexts()
+    return bool(heads.match(text, end) or before.search(text[max(0, start - 30):start]))
+
+
 def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: list[tuple[int, int]]) -> list[Candidate]:
     """Unknown items of sector lists, sentence by sentence (see `extract.enumerations`)."""
     sectors = [(c.start, c.end) for c in known if c.label == "Sector"]
@@ -324,7 +341,7 @@ class EntityRecognizer:
         text = doc._.text
         alias_cands = [
             c for c in self.aliases(doc)
-            if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and in_compound(text, c.start, c.end))
+            if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and (in_compound(text, c.start, c.end) or names_other_thing(text, c.start, c.end)))
         ]
         abbreviations, short_keys = abbreviation_candidates(text, alias_cands, allowed)
         labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
