@@ -109,22 +109,82 @@ def _phrase_rules() -> dict:
     alternation = lambda words: "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # noqa: E731
     nouns = alternation(rules["document_nouns"])
     modifiers = alternation(rules["document_modifiers"])
+    topic_body = r"(?:(?!\s+and\s+[A-Z]{2,}\b)[^,.;:()\[\]\n\"“”])+"  # ends before "and MIIT guiding opinions ..."
+    topic = rf"(?:{alternation(rules['topic_nouns'])})\s+(?:{alternation(rules['topic_prepositions'])})\s+{topic_body}"
+    passive_nouns = alternation(rules["passive_nouns"])
+    free = r"(?!(?:as|to|in|on|at|by|for|with|from|and|or|that|which|its|their)\b)[a-z][\w-]*"
     return {
+        # verb, modifiers, then up to four free words before the head noun: "released a dedicated
+        # development plan", "published typical application cases", "its anti-monopoly guidelines"
         "trigger": re.compile(
-            rf"\b(?:{alternation(rules['issue_verbs'])})\s+(?:(?:{modifiers}|\d{{4}})\s+)*?(?P<phrase>(?:(?:{modifiers}|\d{{4}})\s+)*(?:{nouns})\b)",
+            rf"\b(?:{alternation(rules['issue_verbs'])})\s+(?:(?:{modifiers}|\d{{4}})\s+)*?"
+            rf"(?P<phrase>(?:(?:{modifiers}|\d{{4}}|\d+\.\d+)\s+)*(?:{free}\s+){{0,4}}?(?:{nouns})\b)",
             re.IGNORECASE,
         ),
         "stoppers": re.compile(rf"\s(?:{alternation(rules['phrase_stoppers'])})\b|[.;:()\[\]\n]|,|\s-\s|\s–\s", re.IGNORECASE),
         "nouns": set(rules["document_nouns"]),
+        "version_of": re.compile(rf"^(?:(?:{modifiers})\s+)*(?:version|edition)\s+(?:[\d.]+\s+)?of\s+(?:the|its|their)\s+", re.IGNORECASE),
+        "clauses": {k.lower(): v for k, v in rules["describing_clauses"].items()},
+        "clause": re.compile(rf"\s(?:{alternation(rules['describing_clauses'])})\b", re.IGNORECASE),
+        "listed": re.compile(rf"\b(?:{alternation(rules['list_cues'])})\s+", re.IGNORECASE),
+        "list_item": re.compile(rf"(?:(?:a|an|the|its|their|\d{{4}})\s+)?(?P<item>(?:[a-z][\w-]*\s+){{0,2}}?{topic})"),
+        "list_split": re.compile(r",?\s+as well as\s+|,\s+(?:and\s+|or\s+)?"),
+        "after_agency": re.compile(rf"\s+(?P<item>(?:[a-z][\w-]*\s+){{0,1}}?(?:{alternation(rules['topic_nouns'])}))"
+                                   rf"(?P<aside>\s+(?:issued|released|published)\s+in\s+\d{{4}})?"
+                                   rf"(?P<rest>\s+(?:{alternation(rules['topic_prepositions'])})\s+{topic_body})"),
+        "passive": re.compile(rf"\b(?:the|a|an|its|their)\s+(?P<item>(?:[\w-]+\s+){{0,6}}?(?:{nouns}|{passive_nouns}))\s+"
+                              rf"(?:{alternation(rules['passive_verbs'])})\s+by\s+", re.IGNORECASE),
+        "quoted": re.compile(r"[\"“](?P<item>[^\"“”\n]{3,160}?)[\"”]"),
+        "ends_in_noun": re.compile(rf"\b(?:{nouns})(?:\s+\(\d{{4}}\s*[-–]\s*\d{{4}}\))?$", re.IGNORECASE),
+        "title_noun": re.compile(rf"\b(?:{alternation(w.title() for w in rules['document_nouns'])})\b"),
     }
 
 
-def phrase_documents(text: str, segments: list[Segment]) -> list[tuple[int, int, int]]:
-    """Document phrases after an issuing verb: (verb start, phrase start, phrase end)."""
+_ASIDE = re.compile(r"\s\((?:[^()\n]{1,24})\)(?=\s[a-z])")
+
+
+def _mask_asides(line: str) -> str:
+    """Blank short brackets inside a phrase, "(AI)" or "(second batch)", so they do not end it.
+
+    A bracket followed by more lower-case words sits inside the phrase; one that ends the
+    sentence, "(MIIT notice)", is a source link and still ends it. Offsets are kept.
+    """
+    return _ASIDE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _clean_title(title: str) -> str:
+    rules = _phrase_rules()
+    title = rules["version_of"].sub("", " ".join(title.split()))
+    return rules["clause"].sub(lambda m: " " + rules["clauses"][m.group(0).strip().lower()], title).strip(" ,'\"")
+
+
+def _quoted_title(quoted: str) -> bool:
+    """A quoted name is a document when it ends in a head noun ("2024 negative list") or is in
+    title case around one ("Green and Low-Carbon Action Plan for the ICT Industry (2022-2025)")."""
+    rules = _phrase_rules()
+    if rules["ends_in_noun"].search(quoted):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", quoted) if len(w) > 3]
+    return bool(rules["title_noun"].search(quoted)) and all(w[0].isupper() for w in words)
+
+
+def _list_comma(line: str, comma: int, sector_ends: set[int], sector_starts: set[int]) -> bool:
+    """Whether a comma only separates sectors inside the phrase: "add the cement, iron and steel,
+    and electrolytic aluminum industries to the national ETS" is one draft plan, not three."""
+    after = comma + 1 + len(line[comma + 1:]) - len(line[comma + 1:].lstrip())
+    if line.startswith("and ", after):
+        after += 4
+    return line[comma] == "," and comma in sector_ends and after in sector_starts
+
+
+def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int, int]] = ()) -> list[tuple[int, int, int, str]]:
+    """Document phrases after an issuing verb: (verb start, phrase start, phrase end, title)."""
     rules = _phrase_rules()
     found = []
     for segment in segments:
-        line = text[segment.start:segment.end]
+        line = _mask_asides(text[segment.start:segment.end])
+        sector_ends = {end - segment.start for start, end in sectors if segment.start <= start < segment.end}
+        sector_starts = {start - segment.start for start, end in sectors if segment.start <= start < segment.end}
         for match in rules["trigger"].finditer(line):
             phrase_start = match.start("phrase")
             words = line[phrase_start:].split(" ")
@@ -132,17 +192,75 @@ def phrase_documents(text: str, segments: list[Segment]) -> list[tuple[int, int,
                 phrase_start += len(words[0]) + 1
                 words = words[1:]
             stop = rules["stoppers"].search(line, match.end("phrase"))
+            while stop and _list_comma(line, stop.start(), sector_ends, sector_starts):
+                stop = rules["stoppers"].search(line, stop.end())
             end = stop.start() if stop else len(line)
-            phrase = line[phrase_start:end]
-            if len(phrase.split()) < 3 and stop and stop.group(0).strip().lower() in ("that", "which"):
-                later = rules["stoppers"].search(line, stop.end())
+            clause = rules["clause"].match(line, end) if stop else None
+            if clause or len(line[phrase_start:end].split()) < 3 and stop and stop.group(0).strip().lower() in ("that", "which"):
+                later = rules["stoppers"].search(line, (clause or stop).end())
                 end = later.start() if later else len(line)
             words = line[phrase_start:end].split()
             if len(words) > 30:
                 end = phrase_start + len(" ".join(words[:30]))
             phrase = line[phrase_start:end].rstrip(" ,'\"")
             if len(phrase.split()) >= 2:
-                found.append((segment.start + match.start(), segment.start + phrase_start, segment.start + phrase_start + len(phrase)))
+                found.append((segment.start + match.start(), segment.start + phrase_start, segment.start + phrase_start + len(phrase),
+                              _clean_title(phrase)))
+    return found
+
+
+Found = tuple[int, int, str, list[tuple[str, int, int]], str]
+
+
+def _listed(line: str, base: int) -> list[Found]:
+    rules = _phrase_rules()
+    found = []
+    for cue in rules["listed"].finditer(line):
+        region_end = cue.end() + re.search(r"\.\s|[.;:]$|[;:]|$", line[cue.end():]).start()
+        separators = list(rules["list_split"].finditer(line, cue.end(), region_end))
+        starts = [cue.end()] + [m.end() for m in separators]
+        ends = [m.start() for m in separators] + [region_end]
+        for part_start, part_end in zip(starts, ends, strict=True):
+            item = rules["list_item"].match(line, part_start, part_end)
+            if item:
+                title = item.group("item").rstrip()
+                start = base + item.start("item")
+                found.append((start, start + len(title), _clean_title(title), [], "document.list"))
+    return found
+
+
+def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
+    """Documents named without an issuing verb before them: (start, end, title, issuers, rule).
+
+    Four shapes: a list after "including" or "such as" whose items start with a head noun and
+    "on"/"for" ("opinions on ..., and guidelines for ..."); an agency right before such a head
+    noun ("a 2024 MIIT notice on collecting ..."); a passive ("the support policies announced
+    by the State Council"); and a quoted title ending in a head noun ("the "2024 negative list"").
+    """
+    rules = _phrase_rules()
+    text = doc._.text
+    issuers = [e for e in doc._.entities if e.label_ in _ISSUER_CLASSES]
+    found: list[Found] = []
+    for segment in segments:
+        line = _mask_asides(text[segment.start:segment.end])
+        base = segment.start
+        found.extend(_listed(line, base))
+        for match in rules["passive"].finditer(line):
+            by = base + match.end()
+            agent = [(e.kb_id_, e.start_char, e.end_char) for e in issuers if by <= e.start_char <= by + 4]
+            if agent:
+                title = _clean_title(match.group("item"))
+                found.append((base + match.start("item"), base + match.end("item"), title, agent, "document.passive"))
+        for match in rules["quoted"].finditer(line):
+            if _quoted_title(match.group("item")):
+                title = _clean_title(match.group("item"))
+                found.append((base + match.start("item"), base + match.end("item"), title, [], "document.quoted"))
+        for agency in (e for e in issuers if segment.start <= e.start_char and e.end_char <= segment.end):
+            match = rules["after_agency"].match(line, agency.end_char - base)
+            if match:
+                title = _clean_title(match.group("item") + match.group("rest"))
+                issuer = [(agency.kb_id_, agency.start_char, agency.end_char)]
+                found.append((base + match.start("item"), base + match.end("rest"), title, issuer, "document.agency_noun"))
     return found
 
 
@@ -237,9 +355,9 @@ def find_documents(doc: Doc) -> Doc:
     for segment in prose:
         segment_of[(segment.start, segment.end)] = segment
     used_in_item: dict[int, int] = {}
-    for verb_start, start, end in phrase_documents(text, prose):
+    sectors = [(e.start_char, e.end_char) for e in doc._.entities if e.label_ == "Sector"]
+    for verb_start, start, end, phrase in phrase_documents(text, prose, sectors):
         segment = next(s for s in prose if s.start <= start < s.end)
-        phrase = text[start:end]
         sentence_start = max(doc._.sentences.around(verb_start)[0], segment.start)
         issuers = [(e.kb_id_, e.start_char, e.end_char) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]
         candidates = by_item.get(segment.item, []) if segment.section == "top" and segment.field == "glance" else []
@@ -262,6 +380,18 @@ def find_documents(doc: Doc) -> Doc:
         mention.spans.append((start, end))
         mention.evidence.append((sentence_start, end))
         documents.append(mention)
+    taken = [span for mention in documents for span in mention.spans]
+    for start, end, title, issuers, rule in verbless_documents(doc, prose):
+        if len(title.split()) < 2 or any(a < end and start < b for a, b in taken):
+            continue
+        segment = next(s for s in prose if s.start <= start < s.end)
+        sentence_start = max(doc._.sentences.around(start)[0], segment.start)
+        mention = DocumentMention(document_key(title), title, start, end, rule, names=[title], issuers=issuers,
+                                  date=segment.date, item=segment.item, section=segment.section)
+        mention.spans.append((start, end))
+        mention.evidence.append((sentence_start, end))
+        documents.append(mention)
+        taken.append((start, end))
     merged: dict[str, DocumentMention] = {}
     for mention in documents:
         if mention.key in merged:

@@ -242,6 +242,10 @@ def in_compound(text: str, start: int, end: int) -> bool:
     return len(after) == 2 and after[0] == "-" and after[1].isalpha() or len(before) == 2 and before[1] == "-" and before[0].isalpha()
 
 
+def _modifies_other_noun(text: str, candidate: Candidate) -> bool:
+    return in_compound(text, candidate.start, candidate.end) or names_other_thing(text, candidate.start, candidate.end)
+
+
 @lru_cache(maxsize=1)
 def _modifier_contexts() -> tuple[re.Pattern, re.Pattern]:
     rules = load_rules("names.yml")["sector_modifiers"]
@@ -341,7 +345,7 @@ class EntityRecognizer:
         text = doc._.text
         alias_cands = [
             c for c in self.aliases(doc)
-            if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and (in_compound(text, c.start, c.end) or names_other_thing(text, c.start, c.end)))
+            if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and _modifies_other_noun(text, c))
         ]
         abbreviations, short_keys = abbreviation_candidates(text, alias_cands, allowed)
         labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
