@@ -25,6 +25,7 @@ from extract.segment import Layout
 
 _CAP = r"(?:[A-Z][\w'&.\-]*[\w&]|[A-Z]|\d+[A-Za-z][\w\-]*)"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PREFIX = re.compile(r"^(?:[A-Z][\w.\-]*(?: [A-Z][\w.\-]*)?-based |[A-Z][\w.\-]*'s )")
 _LEADING = {"The", "A", "An", "This", "That", "Its", "Their", "Our", "In", "On", "For", "By", "As", "At",
             "With", "From", "And", "But", "Both", "Meanwhile", "However", "Also", "While", "After", "When"}
 _SECTOR_STOP = {"this", "that", "whole", "entire", "domestic", "private", "public", "key", "the", "its", "their",
@@ -122,13 +123,26 @@ def _name_patterns() -> dict[str, re.Pattern]:
             r"\b(?:a|an|the|its|their)\s+(?P<name>(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
             r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
         ),
-        "quoted": re.compile(r"(?<![\w])[\"'](?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w])"),
+        "quoted": re.compile(r"(?<![\w])[\"'](?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
+        "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
         # "its hydrogen industry", "China's electrolyzer sector": a determiner before the name keeps
         # verbs and adjectives out ("to identify sectors", "labor-intensive sectors").
         "sector": re.compile(r"(?:\b(?:the|its|their|our|this|whose)|[A-Z]\w*['’]s) (?P<name>[a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2}) "
                              r"(?:industry|industries|sector|sectors)\b"),
         "not_names": set(rules["not_names"]),
     }
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    places = {name for e in load_known_entities() if e.cls == "Place" for name in (e.label, *e.aliases)}
+    return frozenset({*places, *load_rules("names.yml")["nationalities"]})
+
+
+def _only_places_before_suffix(name: str) -> bool:
+    """"China Industries" or "European Technologies" names a place and a trade, not a firm."""
+    words = name.split()
+    return len(words) >= 2 and all(w in _place_words() for w in words[:-1])
 
 
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
@@ -153,6 +167,11 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
         name, start = _trim_leading(name.rstrip(".,'"), start)
         if name.endswith("'s"):
             name = name[:-2]
+        prefix = _PREFIX.match(name)  # "Shanghai-based LaNova Medicines", "the EU's Carbon Border Adjustment Mechanism"
+        if prefix and prefix.end() < len(name) and (label != "Place" or prefix.group(0).endswith("-based ")):
+            name, start = name[prefix.end():], start + prefix.end()
+        if label == "Firm" and rule in ("firm.suffix", "firm.descriptor") and _only_places_before_suffix(name):
+            return
         if not name or name in not_names or len(name) < 2:
             return
         end = start + len(name)
@@ -175,6 +194,8 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
     for match in patterns["quoted"].finditer(text):
         name = match.group("name")
         content = [w for w in name.split() if w.lower() not in CONNECTORS]
+        if patterns["document_tail"].search(name) or not re.search(r"[A-Za-z]{3}", name):
+            continue  # a quoted document title ("... White Paper") or a formula ("1+N")
         if len(name.split()) <= 8 and not name.endswith((".", ",")) and all(w[0].isupper() or w[0].isdigit() for w in content):
             add(match.start("name"), name, "Program", "program.quoted", 0)
     for match in patterns["sector"].finditer(text):
@@ -327,6 +348,19 @@ def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
     return linked
 
 
+# Title Case in a document's title is no sign of a name: "Selection of Advanced and Applicable
+# Technologies" holds no firm. Quoted programmes and alias-table names in titles still count.
+_NOT_IN_TITLES = {"firm.suffix", "firm.descriptor", "firm.deal_subject", "organization.head_noun", "program.head_noun"}
+
+
+def _masthead(segment, layout: Layout, text: str) -> bool:
+    """The briefing's own title, date and authors above its first section: no entities there."""
+    if segment.section != "front" or len(text[segment.start:segment.end].split()) > 8:
+        return False
+    later = [s for s in layout.segments if s.section != "front"]
+    return bool(later) and later[0].start > segment.start
+
+
 @Language.factory("cikg_entities", requires=["doc._.layout", "doc._.sentences"],
                   assigns=["doc.ents", "doc._.entities", "doc._.entity_rules"])
 def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
@@ -341,8 +375,9 @@ class EntityRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         layout: Layout = doc._.layout
-        allowed = [(s.start, s.end) for s in layout.segments if s.section not in ("contents", "back")]
         text = doc._.text
+        allowed = [(s.start, s.end) for s in layout.segments if s.section not in ("contents", "back") and not _masthead(s, layout, text)]
+        titles = [(s.value_start, s.end) for s in layout.segments if s.kind == "field" and s.field in ("article", "article_zh")]
         alias_cands = [
             c for c in self.aliases(doc)
             if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and _modifies_other_noun(text, c))
@@ -350,8 +385,9 @@ class EntityRecognizer:
         abbreviations, short_keys = abbreviation_candidates(text, alias_cands, allowed)
         labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
         bare = bare_short_forms(text, short_keys, labels, allowed)
-        candidates = [*alias_cands, *abbreviations, *bare, *pattern_candidates(text, allowed),
-                      *enumeration_candidates(doc, alias_cands, allowed)]
+        patterns = [c for c in pattern_candidates(text, allowed)
+                    if not (c.rule in _NOT_IN_TITLES and any(a <= c.start < b for a, b in titles))]
+        candidates = [*alias_cands, *abbreviations, *bare, *patterns, *enumeration_candidates(doc, alias_cands, allowed)]
         latin = [c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"]
         chosen = link_short_names(choose_entities(drop_crossing(latin)))
         spans, rules = [], {}
