@@ -43,6 +43,7 @@ class PairRule:
     confidence: float
     example: str
     nearest: bool = False
+    more_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def load_pair_rules() -> tuple[PairRule, ...]:
         except re.error as error:
             raise RuleFileError(f"{where}: bad pattern: {error}") from None
         rules.append(PairRule(raw["id"], raw["relation"], first, last, raw["head"], between, after,
-                              float(raw["confidence"]), raw["example"], bool(raw.get("nearest"))))
+                              float(raw["confidence"]), raw["example"], bool(raw.get("nearest")), tuple(raw.get("examples", ()))))
     return tuple(rules)
 
 

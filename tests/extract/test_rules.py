@@ -19,9 +19,13 @@ from ontology import data_path
 EXTRACT = Path(__file__).resolve().parent.parent.parent / "extract"
 
 
-@pytest.mark.parametrize("rule", load_pair_rules(), ids=lambda r: r.id)
-def test_rule_example_fires(rule):
-    doc = make_nlp()(rule.example)
+@pytest.mark.parametrize(
+    "rule,example",
+    [(rule, example) for rule in load_pair_rules() for example in (rule.example, *rule.more_examples)],
+    ids=lambda value: value.id if hasattr(value, "id") else "",
+)
+def test_rule_example_fires(rule, example):
+    doc = make_nlp()(example)
     assert any(found.rule == rule.id for found in pair_relations(doc, (rule,))), [(e.text, e.label_) for e in doc.ents]
 
 
