@@ -123,6 +123,7 @@ def _name_patterns() -> dict[str, re.Pattern]:
             r"\b(?:a|an|the|its|their)\s+(?P<name>(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
             r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
         ),
+        "launched_program": _launched_program_pattern(rules["launched_programs"], alternation),
         "quoted": re.compile(r"(?<![\w])[\"'](?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
         "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
         # "its hydrogen industry", "China's electrolyzer sector": a determiner before the name keeps
@@ -143,6 +144,15 @@ def _only_places_before_suffix(name: str) -> bool:
     """"China Industries" or "European Technologies" names a place and a trade, not a firm."""
     words = name.split()
     return len(words) >= 2 and all(w in _place_words() for w in words[:-1])
+
+
+def _launched_program_pattern(rules: dict, alternation) -> re.Pattern:
+    lead_in = alternation(rules["lead_in"])
+    return re.compile(
+        rf"\b(?:{alternation(rules['verbs'])})\s+(?:(?:{lead_in})\s+)*"
+        rf"(?P<name>(?:{alternation(rules['heads'])}) (?:{alternation(rules['links'])}) [^,.;:()\n\"]{{5,90}}?)"
+        r"(?=[,.;:(\n\"]|\s(?:which|that|allowing|while|by 20\d\d|in order)\b|$)"
+    )
 
 
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
@@ -189,6 +199,8 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
     for cls in ("Agency", "Organization", "Place", "Program"):
         for match in patterns[f"head.{cls}"].finditer(text):
             add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_noun")
+    for match in patterns["launched_program"].finditer(text):
+        add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in patterns["program_phrase"].finditer(text):
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
     for match in patterns["quoted"].finditer(text):
