@@ -345,6 +345,28 @@ def choose_entities(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(taken, key=lambda c: c.start)
 
 
+def repeat_found_names(text: str, chosen: list[Candidate], allowed: list[tuple[int, int]]) -> list[Candidate]:
+    """Other mentions of a name a pattern found once: "arm Hubble invests ..." makes the later
+    "This is Hubble's 28th semiconductor investment" a mention of the same firm.
+
+    A briefing introduces an unknown firm once, with its descriptor, and then uses the bare name;
+    one sense per document is the rule an analyst reads by.
+    """
+    names = {text[c.start:c.end]: c for c in chosen if c.rule.startswith("firm.") and c.end - c.start > 3}
+    if not names:
+        return chosen
+    occupied = [(c.start, c.end) for c in chosen]
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    extra = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in occupied) or not any(a <= start and end <= b for a, b in allowed):
+            continue
+        source = names[match.group(0)]
+        extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
+    return sorted([*chosen, *extra], key=lambda c: c.start)
+
+
 def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
     """Give "Hygon" the key of "Hygon Information Technology" when both occur in a briefing."""
     long_names = {}
@@ -401,7 +423,7 @@ class EntityRecognizer:
                     if not (c.rule in _NOT_IN_TITLES and any(a <= c.start < b for a, b in titles))]
         candidates = [*alias_cands, *abbreviations, *bare, *patterns, *enumeration_candidates(doc, alias_cands, allowed)]
         latin = [c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"]
-        chosen = link_short_names(choose_entities(drop_crossing(latin)))
+        chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed))
         spans, rules = [], {}
         for c in chosen:
             span = doc.char_span(c.start, c.end, label=c.label, kb_id=c.key, alignment_mode="expand")
