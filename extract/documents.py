@@ -45,6 +45,7 @@ class DocumentMention:
     item: int = 0
     section: str = ""
     evidence: list[tuple[int, int]] = field(default_factory=list)
+    draft_of: str = ""
 
 
 def document_key(title: str) -> str:
@@ -123,6 +124,9 @@ def _phrase_rules() -> dict:
         ),
         "stoppers": re.compile(rf"\s(?:{alternation(rules['phrase_stoppers'])})\b|[.;:()\[\]\n]|,|\s-\s|\s–\s", re.IGNORECASE),
         "nouns": set(rules["document_nouns"]),
+        # ", ceramics, and papermaking industries": the comma sits inside a list of industries
+        "closing_list": re.compile(rf",\s(?:(?:and|or)\s)?(?:[\w\-]+(?:\s|,\s)){{0,8}}?(?:(?:and|or)\s)?(?:[\w\-]+\s){{0,3}}"
+                                   rf"(?:{alternation(load_rules('names.yml')['enumerations']['list_heads'])})\b"),
         "version_of": re.compile(rf"^(?:(?:{modifiers})\s+)*(?:version|edition)\s+(?:[\d.]+\s+)?of\s+(?:the|its|their)\s+", re.IGNORECASE),
         "clauses": {k.lower(): v for k, v in rules["describing_clauses"].items()},
         "clause": re.compile(rf"\s(?:{alternation(rules['describing_clauses'])})\b", re.IGNORECASE),
@@ -154,7 +158,11 @@ def _mask_asides(line: str) -> str:
 
 def _clean_title(title: str) -> str:
     rules = _phrase_rules()
-    title = rules["version_of"].sub("", " ".join(title.split()))
+    title = " ".join(title.split())
+    version = rules["version_of"].match(title)
+    if version:
+        number = re.search(r"\d+(?:\.\d+)*", version.group(0))
+        title = title[version.end():] + (f" (version {number.group(0)})" if number else "")
     return rules["clause"].sub(lambda m: " " + rules["clauses"][m.group(0).strip().lower()], title).strip(" ,'\"")
 
 
@@ -170,11 +178,14 @@ def _quoted_title(quoted: str) -> bool:
 
 def _list_comma(line: str, comma: int, sector_ends: set[int], sector_starts: set[int]) -> bool:
     """Whether a comma only separates sectors inside the phrase: "add the cement, iron and steel,
-    and electrolytic aluminum industries to the national ETS" is one draft plan, not three."""
+    and electrolytic aluminum industries to the national ETS" is one draft plan, not three.
+    Known sectors on both sides, or a list closed by "industries" or "sectors", say so."""
+    if line[comma] != ",":
+        return False
     after = comma + 1 + len(line[comma + 1:]) - len(line[comma + 1:].lstrip())
     if line.startswith("and ", after):
         after += 4
-    return line[comma] == "," and comma in sector_ends and after in sector_starts
+    return comma in sector_ends and after in sector_starts or bool(_phrase_rules()["closing_list"].match(line, comma))
 
 
 def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int, int]] = ()) -> list[tuple[int, int, int, str]]:
@@ -305,7 +316,9 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
         dates = [d for s in _field_values(text, layout, item, "date") for d in all_dates(text[s.value_start:s.end])]
         mentions = []
         for index, (title, start, end, zh) in enumerate(titles):
-            title = title.strip('"\' ')
+            title = title.strip('"\' “”‘’')
+            if not _WORDS.search(title):
+                continue  # only quotes or brackets were left of it: no English title to name the node
             mention = DocumentMention(document_key(title), title, value_start + start, value_start + end, "document.field",
                                       names=[title], zh=[zh] if zh else [], item=item, section="top")
             mention.spans.append((mention.start, mention.end))
@@ -333,6 +346,56 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
                 mentions.append(sub)
         found.extend(mentions)
     return found
+
+
+@lru_cache(maxsize=1)
+def _draft_rules() -> dict[str, re.Pattern]:
+    return {name: re.compile(pattern, re.IGNORECASE) for name, pattern in load_rules("documents.yml")["drafts"].items()}
+
+
+def _draft(final: DocumentMention, title: str, start: int, end: int, date: str, evidence: tuple[int, int]) -> DocumentMention:
+    draft = DocumentMention(document_key(title), title, start, end, "document.draft", names=[title], date=date,
+                            issuers=list(final.issuers), item=final.item, section=final.section, draft_of=final.key)
+    draft.spans.append((start, end))
+    draft.evidence.append(evidence)
+    return draft
+
+
+def draft_versions(doc: Doc, documents: list[DocumentMention]) -> list[DocumentMention]:
+    """Earlier drafts a briefing mentions beside the final document, each linked by `draft_of`.
+
+    "... publishes the final version of its anti-monopoly guidelines for the platform economy,
+    first released as a draft on November 10, 2020" names two documents: the draft gets its own
+    node, dated, so an analyst sees what changed between the two and when.
+    """
+    rules = _draft_rules()
+    text = doc._.text
+    drafts = []
+    for final in documents:
+        if "draft" in final.title.lower().split():
+            continue
+        for start, end in final.spans:
+            sentence_start, sentence_end = doc._.sentences.around(max(start, end - 1))
+            match = rules["released_as_draft"].match(text, end, sentence_end)
+            if match:
+                dates = all_dates(match.group("when") or "")
+                drafts.append(_draft(final, f"draft {final.title}", match.start(), match.end(), dates[0] if dates else "",
+                                     (sentence_start, sentence_end)))
+                break
+    for sentence_start, sentence_end in doc._.sentences:
+        sentence = text[sentence_start:sentence_end]
+        match = rules["earlier_draft"].search(sentence)
+        if not match or not rules["final_cue"].search(sentence):
+            continue
+        window_start = doc._.sentences.around(sentence_start - 1)[0] if sentence_start else sentence_start
+        before = [(s, d) for d in documents if "draft" not in d.title.lower().split()
+                  for s, _ in d.spans if window_start <= s < sentence_start + match.start()]
+        if before:
+            final = max(before, key=lambda pair: pair[0])[1]
+            start = sentence_start + match.start("when")
+            title = f"{match.group('when')} draft of {final.title}"
+            drafts.append(_draft(final, title, start, sentence_start + match.end(), "", (sentence_start, sentence_end)))
+    return drafts
 
 
 @Language.factory("cikg_documents", requires=["doc._.layout", "doc.ents"], assigns=["doc._.documents"])
@@ -392,6 +455,7 @@ def find_documents(doc: Doc) -> Doc:
         mention.evidence.append((sentence_start, end))
         documents.append(mention)
         taken.append((start, end))
+    documents.extend(draft_versions(doc, documents))
     merged: dict[str, DocumentMention] = {}
     for mention in documents:
         if mention.key in merged:
@@ -401,6 +465,7 @@ def find_documents(doc: Doc) -> Doc:
             kept.issuers.extend(mention.issuers)
             kept.evidence.extend(mention.evidence)
             kept.date = kept.date or mention.date
+            kept.draft_of = kept.draft_of or mention.draft_of
         else:
             merged[mention.key] = mention
     doc._.documents = list(merged.values())

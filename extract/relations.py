@@ -22,7 +22,7 @@ from extract.documents import DocumentMention
 from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
 
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
-             "licensesTo", "investsIn", "subsidiaryOf", "locatedIn")
+             "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
 _MAX_BETWEEN = 400
 # A sector named as a means ("using AI, 5G and ...") is a tool of the policy, not its target.
 _MEANS = re.compile(r"\b(?:using|utili[sz]ing|through|adopt\w*|application of|apply\w*|integrat\w*|technolog\w*|"
@@ -148,6 +148,8 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
             rule = "issued_by.field" if from_field else "issued_by.sentence"
             evidence = next(((a, b) for a, b in document.evidence if a <= start <= b), None) or _sentence_bounds(doc, start, end)
             found.append(FoundRelation(document.key, "issuedBy", key, *evidence, rule, 0.95 if from_field else 0.85))
+        if document.draft_of:
+            found.append(FoundRelation(document.key, "draftOf", document.draft_of, *document.evidence[0], "draft_of.sentence", 0.8))
         for span in _ents_within(doc, document.spans, "Sector"):
             found.append(FoundRelation(document.key, "targetsSector", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
                                        "targets_sector.in_title", 0.85))

@@ -21,7 +21,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.errors import InputError
-from kg.namespace import CIKG, CLASSES, RELATIONS, SYMMETRIC
+from kg.namespace import CIKG, CLASSES, SCORED_RELATIONS, SYMMETRIC
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
@@ -177,6 +177,8 @@ def evaluate(graph: Graph, gold_dir: Path) -> Report:
         gold_relations = [line for line in lines if line.get("kind") == "relation"]
         hit_gold = set()
         for head, relation, tail in pred_relations:
+            if relation not in SCORED_RELATIONS:
+                continue
             found = False
             for index, line in enumerate(gold_relations):
                 if line["rel"] != relation:
@@ -195,7 +197,7 @@ def evaluate(graph: Graph, gold_dir: Path) -> Report:
             relation_counts[line["rel"]].tp_gold += index in hit_gold
             if index not in hit_gold:
                 report.missed.append(f"{briefing} relation {line['head']!r} {line['rel']} {line['tail']!r}")
-    for name, table, order in (("entities", entity_counts, CLASSES), ("relations", relation_counts, RELATIONS)):
+    for name, table, order in (("entities", entity_counts, CLASSES), ("relations", relation_counts, SCORED_RELATIONS)):
         total = Counts()
         scores = {}
         for key in order:

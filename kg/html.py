@@ -23,7 +23,7 @@ CLASS_STYLE = {
     "Organization": ("#e377c2", "triangleDown"), "Person": ("#17becf", "dot"),
 }
 RELATION_FAMILY = {
-    "issuedBy": "policy", "targetsSector": "policy", "administers": "policy", "partOf": "policy",
+    "issuedBy": "policy", "targetsSector": "policy", "administers": "policy", "partOf": "policy", "draftOf": "policy",
     "subsidiaryOf": "ownership", "acquires": "ownership", "mergesWith": "ownership", "investsIn": "ownership",
     "partnersWith": "deal", "licensesTo": "deal", "locatedIn": "place", "broader": "taxonomy",
 }

@@ -50,5 +50,7 @@ class CIKG(DefinedNamespace):
 
 CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
-             "licensesTo", "investsIn", "subsidiaryOf", "locatedIn")
+             "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
+# Relations the gold annotations define; `kg eval` scores only these (drafts are not annotated).
+SCORED_RELATIONS = RELATIONS[:-1]
 SYMMETRIC = frozenset({"partnersWith", "mergesWith"})

@@ -31,6 +31,29 @@ def slug(text: str, limit: int = 80) -> str:
     return value[:limit].rstrip("-") or "unnamed"
 
 
+_VERSION_WORDS = {"draft", "final", "finalized", "version", "revised", "edition", "of", "the", "a", "an", "its", "their",
+                  "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                  "november", "december"}
+
+
+def document_stem(title: str) -> tuple[str, bool]:
+    """A document title without its version words, and whether it names a draft.
+
+    Example:
+        >>> document_stem("November 2024 draft of the action plan for new energy storage")
+        ('action plan for new energy storage', True)
+    """
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    stem = [w for w in words if w not in _VERSION_WORDS and not re.fullmatch(r"(?:19|20)\d\d", w)]
+    return (" ".join(stem) if len(stem) >= 3 else ""), "draft" in words
+
+
+def _sentence_at(text: str, offset: int) -> tuple[int, int]:
+    start = max(text.rfind("\n", 0, offset), text.rfind(". ", 0, offset) + 1) + 1
+    ends = [i for i in (text.find("\n", offset), text.find(". ", offset)) if i >= 0]
+    return start, min(ends) + 1 if ends else len(text)
+
+
 @dataclass
 class Node:
     """One real-world thing across the corpus."""
@@ -83,6 +106,7 @@ class Resolver:
         self.result = Resolution()
         self._by_name: dict[tuple[str, str], str] = {}
         self._known_ids = {self._known_id(entity) for entity in self.known.values()}
+        self._versions: dict[tuple[str, bool], str] = {}  # (title stem, is draft) -> document id
         for entity in self.known.values():
             for name in (*entity.aliases, *entity.former_names):
                 self._by_name.setdefault((entity.cls, signature(name)), self._known_id(entity))
@@ -116,6 +140,30 @@ class Resolver:
             self._by_name.setdefault((node.cls, signature(name)), node.id)
         for zh in node.zh:
             self._by_name.setdefault((node.cls, zh), node.id)
+        stem, is_draft = document_stem(node.label) if node.cls == "PolicyDocument" else ("", False)
+        if stem:
+            self._versions.setdefault((stem, is_draft), node.id)
+
+    def _draft_links(self, briefing: BriefingRecord, documents: dict[str, int]) -> list[ResolvedRelation]:
+        """Link a draft and its final version named in different briefings by the same title.
+
+        Within one briefing the sentence says which is which (`extract.documents.draft_versions`);
+        across briefings, "draft plan for X" in March and "plan for X" in June are one policy's
+        two stages. The evidence is the later briefing's sentence naming the document.
+        """
+        links = []
+        for node_id, offset in documents.items():
+            stem, is_draft = document_stem(self.result.nodes[node_id].label)
+            if not stem:
+                continue
+            other = self._versions.get((stem, not is_draft))
+            if other and other != node_id:
+                start, end = _sentence_at(briefing.text, offset)
+                evidence = Evidence(briefing.id, start, end, briefing.text[start:end].strip(), briefing.date, "draft_of.same_title", 0.5)
+                draft, final = (node_id, other) if is_draft else (other, node_id)
+                links.append(ResolvedRelation(draft, "draftOf", final, evidence))
+            self._versions.setdefault((stem, is_draft), node_id)
+        return links
 
     def ancestors(self, node: Node) -> list[Node]:
         """The broader sectors of a known sector, transitively, described from the alias table."""
@@ -155,6 +203,9 @@ class Resolver:
             if relation.head in local and relation.tail in local and local[relation.head] != local[relation.tail]:
                 found = ResolvedRelation(local[relation.head], relation.relation, local[relation.tail], relation.evidence)
                 resolved.relations.append(found)
+        documents = {local[e.key]: e.first_offset for e in briefing.entities if e.label == "PolicyDocument"}
+        stated = {(r.head, r.tail) for r in resolved.relations if r.relation == "draftOf"}
+        resolved.relations.extend(r for r in self._draft_links(briefing, documents) if (r.head, r.tail) not in stated)
         return resolved
 
     def _find_or_mint(self, cls: str, names: tuple[str, ...], zh: tuple[str, ...]) -> Node:

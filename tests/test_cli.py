@@ -50,8 +50,8 @@ def test_who_broad_sector_reaches_narrow_sector_relations(run):
 
 
 def test_who_depth_two_reaches_further(run):
-    one = json.loads(run("who", "CATL", "--json").stdout)["neighbours"]
-    two = json.loads(run("who", "CATL", "--depth", "2", "--json").stdout)["neighbours"]
+    one = json.loads(run("who", "Ant Group", "--json").stdout)["neighbours"]
+    two = json.loads(run("who", "Ant Group", "--depth", "2", "--json").stdout)["neighbours"]
     assert len(two) > len(one)
     assert max(n["distance"] for n in two) == 2
 
@@ -94,9 +94,13 @@ def test_eval_reports_scores_above_floor(run):
     result = run("eval", "--gold", str(ROOT / "tests" / "gold"), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    # Floors just under the figures measured when this was written (entity F1 0.819, relation F1 0.680).
-    assert report["entities"]["overall"]["f1"] >= 0.86
-    assert report["relations"]["overall"]["f1"] >= 0.73
+    # Floors just under the figures measured when this was written (entity F1 0.925, relation F1 0.845),
+    # and the rule: no class or relation with at least five gold items under 0.70.
+    assert report["entities"]["overall"]["f1"] >= 0.92
+    assert report["relations"]["overall"]["f1"] >= 0.84
+    weak = {name: scores["f1"] for kind in ("entities", "relations") for name, scores in report[kind].items()
+            if name != "overall" and scores["gold"] >= 5 and scores["f1"] < 0.75}
+    assert not weak, weak
     assert report["missed"] and report["spurious"]
 
 

@@ -106,3 +106,61 @@ def test_extract_evidence_offsets_point_into_text(seed):
 def test_extract_odd_text_does_not_crash(text):
     record = extract(text, "odd")
     assert record.id == "odd"
+
+
+@pytest.fixture(scope="module")
+def unseen_documents():
+    return extract((DATA / "unseen_documents.md").read_text(encoding="utf-8"), "unseen-documents")
+
+
+@pytest.mark.parametrize(
+    "title,rule",
+    [
+        ("opinions on accelerating the use of recycled plastics", "document.list"),
+        ("plan for port automation in coastal provinces", "document.list"),
+        ("guidelines for the certification of marine sensors", "document.list"),
+        ("notice on pricing offshore wind power", "document.agency_noun"),
+        ("guiding opinions on protecting coral reefs", "document.agency_noun"),
+        ("offshore wind subsidy policies", "document.passive"),
+        ("2026 Marine Economy White Paper", "document.quoted"),
+        ("artificial intelligence content labelling framework (version 2.0)", "document.phrase"),
+        ("draft calling for 20 hydrogen pipelines by 2030", "document.phrase"),
+        ("draft plan to bring the glass, ceramics, and papermaking industries into the national emission trading system",
+         "document.phrase"),
+        ("merger review guidelines for the chip industry", "document.phrase"),
+    ],
+)
+def test_extract_documents_named_without_title_case(unseen_documents, title, rule):
+    documents = {e.names[0]: e for e in unseen_documents.entities if e.label == "PolicyDocument"}
+    assert title in documents, sorted(documents)
+    assert documents[title].rule == rule
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        ("notice on pricing offshore wind power", "issuedBy", "NDRC"),
+        ("guiding opinions on protecting coral reefs", "issuedBy", "MNR"),
+        ("offshore wind subsidy policies", "issuedBy", "Ministry of Finance"),
+        ("draft merger review guidelines for the chip industry", "draftOf", "merger review guidelines for the chip industry"),
+        ("Ministry of Commerce", "administers", "pilot program for opening up the telecoms market in free trade zones"),
+        ("Qiantang Semiconductor Holdings", "locatedIn", "Hangzhou"),
+        ("Lumen Cell", "investsIn", "Yancheng"),
+        ("Lumen Cell", "locatedIn", "Yancheng"),
+        ("Kestrel Robotics", "subsidiaryOf", "Tencent"),
+        ("Kestrel Robotics", "investsIn", "humanoid robotics"),
+    ],
+)
+def test_extract_unseen_documents_relations(unseen_documents, triple):
+    assert triple in _triples(unseen_documents)
+
+
+def test_extract_draft_keeps_its_own_date(unseen_documents):
+    draft = next(e for e in unseen_documents.entities if e.names[0] == "draft merger review guidelines for the chip industry")
+    assert draft.date == "2025-10-02"
+
+
+def test_extract_no_names_in_masthead_or_title_case_titles(unseen_documents):
+    names = {n for e in unseen_documents.entities for n in e.names}
+    assert not {"Jana Beispiel", "China Industries", "MERICS China Industries", "Reliable Technologies"} & names
+    assert not any(e.label == "Person" for e in unseen_documents.entities)

@@ -165,3 +165,29 @@ def test_query_values_are_bound_not_pasted(seed_out):
     hostile = ox.Literal('MIIT" } ; DROP ALL ; SELECT * { ?s ?p ?o . FILTER("1"="1')
     columns, rows = run_query(open_store(seed_out), "SELECT ?a ?name WHERE { ?a skos:altLabel ?name }", {"name": hostile})
     assert rows == []
+
+
+DRAFTS = Path(__file__).resolve().parent.parent / "data" / "drafts"
+_DRAFT_LINK = """SELECT ?draft ?final ?sentence WHERE {
+    ?d cikg:draftOf ?f ; rdfs:label ?draft . ?f rdfs:label ?final .
+    ?e rdf:subject ?d ; rdf:predicate cikg:draftOf ; rdf:object ?f ; cikg:sentence ?sentence }"""
+
+
+@pytest.mark.parametrize("how", ["build", "add"])
+def test_draft_and_final_in_different_briefings_are_linked(tmp_path, how):
+    out = tmp_path / "out"
+    if how == "build":
+        assert kg("build", str(DRAFTS), "--out", str(out)).exit_code == 0
+    else:
+        first = tmp_path / "first"
+        first.mkdir()
+        shutil.copy(DRAFTS / "2026-03_draft.md", first)
+        assert kg("build", str(first), "--out", str(out)).exit_code == 0
+        result = kg("add", str(DRAFTS / "2026-06_final.md"), "--out", str(out))
+        assert result.exit_code == 0, result.output
+    rows = [{k: v.value for k, v in zip(("draft", "final", "sentence"), row, strict=True)}
+            for row in query(open_store(out), _DRAFT_LINK)]
+    assert rows == [{"draft": "draft plan for the development of offshore hydrogen pipelines",
+                     "final": "plan for the development of offshore hydrogen pipelines",
+                     "sentence": rows[0]["sentence"]}]
+    assert "issued a plan for the development of offshore hydrogen pipelines" in rows[0]["sentence"]
