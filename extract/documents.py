@@ -113,6 +113,7 @@ def _phrase_rules() -> dict:
     topic_body = r"(?:(?!\s+and\s+[A-Z]{2,}\b)[^,.;:()\[\]\n\"“”])+"  # ends before "and MIIT guiding opinions ..."
     topic = rf"(?:{alternation(rules['topic_nouns'])})\s+(?:{alternation(rules['topic_prepositions'])})\s+{topic_body}"
     passive_nouns = alternation(rules["passive_nouns"])
+    item = r"[\w\-]+(?:\s[\w\-]+){0,2}"  # one to three words of a list
     free = r"(?!(?:as|to|in|on|at|by|for|with|from|and|or|that|which|its|their)\b)[a-z][\w-]*"
     return {
         # verb, modifiers, then up to four free words before the head noun: "released a dedicated
@@ -125,7 +126,7 @@ def _phrase_rules() -> dict:
         "stoppers": re.compile(rf"\s(?:{alternation(rules['phrase_stoppers'])})\b|[.;:()\[\]\n]|,|\s-\s|\s–\s", re.IGNORECASE),
         "nouns": set(rules["document_nouns"]),
         # ", ceramics, and papermaking industries": the comma sits inside a list of industries
-        "closing_list": re.compile(rf",\s(?:(?:and|or)\s)?(?:[\w\-]+(?:\s|,\s)){{0,8}}?(?:(?:and|or)\s)?(?:[\w\-]+\s){{0,3}}"
+        "closing_list": re.compile(rf",\s(?:(?:and|or)\s|{item}(?:,\s{item})*,?\s(?:and|or)\s)(?:[\w\-]+\s){{0,2}}"
                                    rf"(?:{alternation(load_rules('names.yml')['enumerations']['list_heads'])})\b"),
         "version_of": re.compile(rf"^(?:(?:{modifiers})\s+)*(?:version|edition)\s+(?:[\d.]+\s+)?of\s+(?:the|its|their)\s+", re.IGNORECASE),
         "clauses": {k.lower(): v for k, v in rules["describing_clauses"].items()},
