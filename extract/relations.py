@@ -24,9 +24,11 @@ from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
              "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
 _MAX_BETWEEN = 400
-# A sector named as a means ("using AI, 5G and ...") is a tool of the policy, not its target.
-_MEANS = re.compile(r"\b(?:using|utili[sz]ing|through|adopt\w*|application of|apply\w*|integrat\w*|technolog\w*|"
-                    r"by|via)\b[^.;:]{0,80}$", re.IGNORECASE)
+# A sector named as a means ("using AI, 5G and ...") is a tool of the policy, not its target; one
+# named as a user of its products ("demand in various sectors, for instance transportation") or a
+# field of application ("applications for biotech advances in fields like agriculture") neither.
+_MEANS = re.compile(r"\b(?:using|utili[sz]ing|through|adopt\w*|application of|apply\w*|integrat\w*|"
+                    r"by|via|demand|downstream|customers|fields like)\b[^.;:]{0,80}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,8 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
         for start, end in document.spans:
             sentence_start, sentence_end = _sentence_bounds(doc, start, end)
             for span in [e for e in doc._.entities if e.label_ == "Sector" and end <= e.start_char < sentence_end]:
+                if _MEANS.search(text[end:span.start_char]):
+                    continue
                 found.append(FoundRelation(document.key, "targetsSector", span.kb_id_, sentence_start, sentence_end,
                                            "targets_sector.same_sentence", 0.5))
     return found
