@@ -21,7 +21,7 @@ from spacy.util import filter_spans
 from extract.abbreviations import find_definitions
 from extract.enumerations import enumerated_sectors
 from extract.lexicon import CONNECTORS, KnownEntity, load_known_entities, load_rules, name_signature
-from extract.segment import Layout
+from extract.segment import Intervals, Layout
 
 _CAP = r"(?:[A-Z][\w'&.\-]*[\w&]|[A-Z]|\d+[A-Za-z][\w\-]*)"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -38,6 +38,8 @@ _SECTOR_STOP = {"this", "that", "whole", "entire", "domestic", "private", "publi
                 "over", "to", "towards", "with", "up", "more", "will", "open", "create", "regional", "heavy", "into",
                 "for", "from", "by", "on", "at", "as", "is", "are", "was", "be", "has", "have", "whose", "than",
                 "most", "less", "very", "also", "not", "only", "still", "further", "cover", "equipment", "data"}
+_WORD_CHAR = re.compile(r"[\w-]")
+_HEAD_CLASSES = ("Agency", "Organization", "Place", "Program")
 PRIORITY = {"alias": 3, "abbreviation": 2, "pattern": 1}
 
 
@@ -113,12 +115,11 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "suffix": re.compile(rf"(?<![\w'])(?P<name>{_CAP}(?: {_CAP}){{0,3}} (?:{alternation(rules['firm_suffixes'])}))(?![\w])"),
         "deal_subject": re.compile(rf"(?<![\w'])(?P<name>{name})\s+(?:{alternation(rules['deal_verbs'])})\b"),
         "person": re.compile(rf"\b(?:{alternation(rules['person_titles'])})\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}})\b"),
-        **{
-            f"head.{cls}": re.compile(
-                rf"(?<![\w'])(?P<name>{_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,8}} (?:{head})(?: of(?: the)?(?: {_CAP}){{1,4}})?)(?![\w])"
-            )
-            for cls, head in heads.items()
-        },
+        # one pass for every class: the head noun that ends the name says which class it is
+        "head": re.compile(
+            rf"(?<![\w'])(?P<name>{_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,8}} "
+            rf"(?:{'|'.join(f'(?P<{cls}>{head})' for cls, head in heads.items())})(?: of(?: the)?(?: {_CAP}){{1,4}})?)(?![\w])"
+        ),
         "program_phrase": re.compile(
             r"\b(?:a|an|the|its|their)\s+(?P<name>(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
             r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
@@ -167,7 +168,7 @@ def _norm_key(label: str, text: str) -> str:
     return f"{label}:{name_signature(text)}"
 
 
-def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candidate]:
+def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
     """Names that no table lists, found by descriptors, suffixes, head nouns and quotes."""
     patterns = _name_patterns()
     not_names = patterns["not_names"]
@@ -185,7 +186,7 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
         if not name or name in not_names or len(name) < 2:
             return
         end = start + len(name)
-        if any(a <= start and end <= b for a, b in allowed):
+        if allowed.holds(start, end):
             found.append(Candidate(start, end, label, _norm_key(label, name), rule, priority))
 
     for match in patterns["descriptor"].finditer(text):
@@ -196,9 +197,9 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
         add(match.start("name"), match.group("name"), "Firm", "firm.deal_subject", 0)
     for match in patterns["person"].finditer(text):
         add(match.start("name"), match.group("name"), "Person", "person.title")
-    for cls in ("Agency", "Organization", "Place", "Program"):
-        for match in patterns[f"head.{cls}"].finditer(text):
-            add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_noun")
+    for match in patterns["head"].finditer(text):
+        cls = next(c for c in _HEAD_CLASSES if match.group(c))
+        add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_noun")
     for match in patterns["launched_program"].finditer(text):
         add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in patterns["program_phrase"].finditer(text):
@@ -222,13 +223,13 @@ def pattern_candidates(text: str, allowed: list[tuple[int, int]]) -> list[Candid
 
 
 def abbreviation_candidates(
-    text: str, alias_cands: list[Candidate], allowed: list[tuple[int, int]]
+    text: str, alias_cands: list[Candidate], allowed: Intervals
 ) -> tuple[list[Candidate], dict[str, str]]:
     """Long forms that define a short form, and a map from short form to the long form's key."""
     by_span = {(c.start, c.end): c for c in alias_cands}
     found, short_keys = [], {}
     for definition in find_definitions(text):
-        if not any(a <= definition.long_start and definition.short_end <= b for a, b in allowed):
+        if not allowed.holds(definition.long_start, definition.short_end):
             continue
         known = by_span.get((definition.long_start, definition.long_end))
         if known:
@@ -258,12 +259,12 @@ def classify_name(name: str) -> str | None:
     return None
 
 
-def bare_short_forms(text: str, short_keys: dict[str, str], labels: dict[str, str], allowed) -> list[Candidate]:
+def bare_short_forms(text: str, short_keys: dict[str, str], labels: dict[str, str], allowed: Intervals) -> list[Candidate]:
     """Later uses of a defined short form, matched exactly as written."""
     found = []
     for short, key in short_keys.items():
         for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
-            if any(a <= match.start() and match.end() <= b for a, b in allowed):
+            if allowed.holds(match.start(), match.end()):
                 found.append(Candidate(match.start(), match.end(), labels[key], key, "abbreviation.bare", 2))
     return found
 
@@ -296,14 +297,14 @@ def names_other_thing(text: str, start: int, end: int) -> bool:
     return bool(heads.match(text, end) or before.search(text[max(0, start - 30):start]))
 
 
-def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: list[tuple[int, int]]) -> list[Candidate]:
+def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals) -> list[Candidate]:
     """Unknown items of sector lists, sentence by sentence (see `extract.enumerations`)."""
     sectors = [(c.start, c.end) for c in known if c.label == "Sector"]
     text = doc._.text
     found = []
     for start, end in doc._.sentences:
         sentence = text[start:end]
-        if ", " not in sentence or not any(a <= start < b for a, b in allowed):
+        if ", " not in sentence or not allowed.touches(start):
             continue
         for item in enumerated_sectors(sentence, start, sectors):
             found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
@@ -345,7 +346,7 @@ def choose_entities(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(taken, key=lambda c: c.start)
 
 
-def repeat_found_names(text: str, chosen: list[Candidate], allowed: list[tuple[int, int]]) -> list[Candidate]:
+def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals) -> list[Candidate]:
     """Other mentions of a name a pattern found once: "arm Hubble invests ..." makes the later
     "This is Hubble's 28th semiconductor investment" a mention of the same firm.
 
@@ -355,15 +356,16 @@ def repeat_found_names(text: str, chosen: list[Candidate], allowed: list[tuple[i
     names = {text[c.start:c.end]: c for c in chosen if c.rule.startswith("firm.") and c.end - c.start > 3}
     if not names:
         return chosen
-    occupied = [(c.start, c.end) for c in chosen]
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    occupied = Intervals.of((c.start, c.end) for c in chosen)
     extra = []
-    for match in pattern.finditer(text):
-        start, end = match.span()
-        if any(a < end and start < b for a, b in occupied) or not any(a <= start and end <= b for a, b in allowed):
-            continue
-        source = names[match.group(0)]
-        extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
+    for name, source in names.items():
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            bounded = (start == 0 or not _WORD_CHAR.match(text[start - 1])) and (end == len(text) or not _WORD_CHAR.match(text[end]))
+            if bounded and not occupied.overlaps(start, end) and allowed.holds(start, end):
+                extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
+            start = text.find(name, start + 1)
     return sorted([*chosen, *extra], key=lambda c: c.start)
 
 
@@ -387,12 +389,12 @@ def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
 _NOT_IN_TITLES = {"firm.suffix", "firm.descriptor", "firm.deal_subject", "organization.head_noun", "program.head_noun"}
 
 
-def _masthead(segment, layout: Layout, text: str) -> bool:
-    """The briefing's own title, date and authors above its first section: no entities there."""
+def _masthead(segment, body: int | None, text: str) -> bool:
+    """The briefing's own title, date and authors above its first section (starting at ``body``):
+    no entities there."""
     if segment.section != "front" or len(text[segment.start:segment.end].split()) > 8:
         return False
-    later = [s for s in layout.segments if s.section != "front"]
-    return bool(later) and later[0].start > segment.start
+    return body is not None and body > segment.start
 
 
 @Language.factory("cikg_entities", requires=["doc._.layout", "doc._.sentences"],
@@ -410,17 +412,19 @@ class EntityRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         layout: Layout = doc._.layout
         text = doc._.text
-        allowed = [(s.start, s.end) for s in layout.segments if s.section not in ("contents", "back") and not _masthead(s, layout, text)]
-        titles = [(s.value_start, s.end) for s in layout.segments if s.kind == "field" and s.field in ("article", "article_zh")]
+        body = next((s.start for s in layout.segments if s.section != "front"), None)
+        allowed = Intervals.of((s.start, s.end) for s in layout.segments
+                               if s.section not in ("contents", "back") and not _masthead(s, body, text))
+        titles = Intervals.of((s.value_start, s.end) for s in layout.segments if s.kind == "field" and s.field in ("article", "article_zh"))
         alias_cands = [
             c for c in self.aliases(doc)
-            if any(a <= c.start and c.end <= b for a, b in allowed) and not (c.label == "Sector" and _modifies_other_noun(text, c))
+            if allowed.holds(c.start, c.end) and not (c.label == "Sector" and _modifies_other_noun(text, c))
         ]
         abbreviations, short_keys = abbreviation_candidates(text, alias_cands, allowed)
         labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
         bare = bare_short_forms(text, short_keys, labels, allowed)
         patterns = [c for c in pattern_candidates(text, allowed)
-                    if not (c.rule in _NOT_IN_TITLES and any(a <= c.start < b for a, b in titles))]
+                    if not (c.rule in _NOT_IN_TITLES and titles.touches(c.start))]
         candidates = [*alias_cands, *abbreviations, *bare, *patterns, *enumeration_candidates(doc, alias_cands, allowed)]
         latin = [c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"]
         chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed))

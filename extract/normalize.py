@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "«": '"', "»": '"'})
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
@@ -21,6 +22,7 @@ _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
 _TOC_LEADER = re.compile(r"\.{4,}\s*\d*\s*$|\t+\d+\s*$", re.MULTILINE)
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _ESCAPED = re.compile(r"\\([()\[\]*_#.\-])")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]+")
 
 
 def normalize_text(raw: str) -> str:
@@ -47,4 +49,27 @@ def normalize_text(raw: str) -> str:
     text = _HYPHEN_BREAK.sub("", text)
     text = _TOC_LEADER.sub("", text)
     text = _TRAILING_SPACE.sub("", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _drop_control(text)
+
+
+@lru_cache(maxsize=1)
+def _control_characters() -> re.Pattern:
+    """Every BMP character of Unicode category C (controls, formats, surrogates, private use,
+    unassigned) but newline and tab, as one character class: removing them is then one regex
+    pass instead of a Python loop over each character."""
+    ranges, start = [], None
+    for code in range(0x10000 + 1):
+        hit = code < 0x10000 and chr(code) not in "\n\t" and unicodedata.category(chr(code))[0] == "C"
+        if hit and start is None:
+            start = code
+        elif not hit and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]+|[\U00010000-\U0010ffff]")
+
+
+def _drop_control(text: str) -> str:
+    if text.isascii():
+        return _ASCII_CONTROL.sub("", text)
+    return _control_characters().sub(lambda m: "" if len(m.group(0)) > 1 or unicodedata.category(m.group(0))[0] == "C"
+                                     else m.group(0), text)

@@ -23,6 +23,22 @@ from extract.segment import Sentences, segment_text
 
 _ABBREVIATION_DOTS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Co|Ltd|Inc|Corp|No|Nos|St|Dr|Mr|Ms|Mrs|U\.S|U\.K|approx|incl)\.$")
 
+_AFTER_NEWLINE = re.compile(r"\n\s*(?=\S)")
+_FULL_STOP = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'(])|(?<=\.)(?=[A-Z])")
+
+
+def _after_full_stops(text: str) -> set[int]:
+    """Where a sentence starts after a full stop: a capital (or quote) after ".", "?" or "!",
+    unless the stop ends an abbreviation such as "e.g." or "Co."."""
+    found = set()
+    for match in _FULL_STOP.finditer(text):
+        stop = match.start()
+        if text[stop - 1] == "." and _ABBREVIATION_DOTS.search(text[max(0, stop - 13):stop]):
+            continue
+        found.add(match.end())
+    return found
+
+
 for _name, _default in (("text", ""), ("layout", None), ("sentences", None), ("entities", None), ("entity_rules", None),
                          ("documents", None), ("relations", None)):
     if not Doc.has_extension(_name):
@@ -39,33 +55,26 @@ def segment_doc(doc: Doc) -> Doc:
     once and the starts written back in one call: per-token Python objects cost more than the
     rest of the pipeline on a long briefing.
     """
-    text = doc._.text = doc.text  # Doc.text joins every token on each access: later components read doc._.text
+    # Doc.text joins every token on each access: `extract` hands the text over, later components read doc._.text
+    text = doc._.text = doc._.text or doc.text
     layout = segment_text(text)
     doc._.layout = layout
     if not len(doc):
         doc._.sentences = Sentences((), ())
         return doc
     line_starts = {s.start for s in layout.segments} | {s.value_start for s in layout.segments if s.value_start}
-    offsets = doc.to_array([IDX, LENGTH]).tolist()
-    starts = [0]
-    for i in range(1, len(offsets)):
-        idx, length = offsets[i]
-        previous_idx, previous_length = offsets[i - 1]
-        previous = text[previous_idx:previous_idx + previous_length]
-        first = text[idx:idx + 1]
-        if idx in line_starts or "\n" in previous:
-            starts.append(i)
-        elif previous in {".", "?", "!"} and (first.isupper() or first in "\"'("):
-            if not _ABBREVIATION_DOTS.search(text[max(0, previous_idx - 12):previous_idx + 1]):
-                starts.append(i)
-        elif previous_length > 1 and previous.endswith(".") and first.isupper():
-            if not _ABBREVIATION_DOTS.search(text[max(0, previous_idx - 12):previous_idx + previous_length]):
-                starts.append(i)
+    offsets = doc.to_array([IDX, LENGTH])
+    token_starts = offsets[:, 0]
+    candidates = sorted(line_starts | {m.end() for m in _AFTER_NEWLINE.finditer(text)} | _after_full_stops(text))
+    positions = numpy.searchsorted(token_starts, candidates)
+    hits = positions[(positions < len(token_starts)) & (token_starts[numpy.minimum(positions, len(token_starts) - 1)] == candidates)]
+    starts = numpy.unique(numpy.concatenate(([0], hits)))
     flags = numpy.full((len(offsets), 1), -1, dtype="int64")
     flags[starts, 0] = 1
     doc.from_array([SENT_START], flags.astype("uint64"))
-    last_tokens = [i - 1 for i in starts[1:]] + [len(offsets) - 1]
-    doc._.sentences = Sentences(tuple(offsets[i][0] for i in starts), tuple(offsets[i][0] + offsets[i][1] for i in last_tokens))
+    last_tokens = numpy.append(starts[1:] - 1, len(offsets) - 1)
+    ends = offsets[last_tokens, 0] + offsets[last_tokens, 1]
+    doc._.sentences = Sentences(tuple(token_starts[starts].tolist()), tuple(ends.tolist()))
     return doc
 
 
@@ -88,5 +97,9 @@ def make_nlp() -> Language:
 def extract(raw_text: str, briefing_id: str, source: str = "") -> BriefingRecord:
     """Run the whole extraction on one briefing and leave spaCy: plain records come back."""
     text = normalize_text(raw_text)
-    doc = make_nlp()(text)
+    nlp = make_nlp()
+    doc = nlp.make_doc(text)
+    doc._.text = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     return records_from_doc(doc, briefing_id, source or briefing_id)

@@ -8,6 +8,7 @@ key; `kg.resolve` maps keys to canonical ids across briefings.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -71,21 +72,38 @@ class BriefingRecord:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
 
 
-def _evidence_date(doc: Doc, start: int) -> str:
-    for segment in doc._.layout.segments:
-        if segment.start <= start <= segment.end and segment.date:
-            return segment.date
-    return doc._.layout.briefing_date
+class _DatedSegments:
+    """The date of the segment holding an offset (a dated bullet), else the briefing's date."""
+
+    def __init__(self, layout):
+        dated = [s for s in layout.segments if s.date]
+        self.starts = [s.start for s in dated]
+        self.segments = dated
+        self.default = layout.briefing_date
+
+    def at(self, offset: int) -> str:
+        index = bisect_right(self.starts, offset) - 1
+        while index >= 0:  # segments do not nest, but a field's value may start inside its line
+            segment = self.segments[index]
+            if segment.start <= offset <= segment.end:
+                return segment.date
+            if segment.end < offset:
+                break
+            index -= 1
+        return self.default
 
 
 def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
     """Collect entities (merged by local key) and relations with their evidence sentences."""
     layout = doc._.layout
     names: dict[str, dict] = {}
+    rules = doc._.entity_rules
+    text = doc._.text
     for ent in doc._.entities:
-        entry = names.setdefault(ent.kb_id_, {"label": ent.label_, "names": [], "rule": doc._.entity_rules.get((ent.start, ent.end), ""),
-                                              "first": ent.start_char, "zh": []})
-        entry["names"].append(ent.text)
+        start, end = ent.start_char, ent.end_char
+        entry = names.setdefault(ent.kb_id_, {"label": ent.label_, "names": [], "rule": rules.get((ent.start, ent.end), ""),
+                                              "first": start, "zh": []})
+        entry["names"].append(text[start:end])
     for document in doc._.documents:
         entry = names.setdefault(document.key, {"label": "PolicyDocument", "names": [], "rule": document.rule,
                                                 "first": document.start, "zh": []})
@@ -98,12 +116,12 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
         for key, entry in names.items()
     )
     relations = []
-    text = doc._.text
+    dates = _DatedSegments(layout)
     for found in doc._.relations:
         found: FoundRelation
         if found.head not in names or found.tail not in names:
             continue
         sentence = text[found.start:found.end].strip()
-        evidence = Evidence(briefing_id, found.start, found.end, sentence, _evidence_date(doc, found.start), found.rule, found.confidence)
+        evidence = Evidence(briefing_id, found.start, found.end, sentence, dates.at(found.start), found.rule, found.confidence)
         relations.append(RelationRecord(found.head, found.relation, found.tail, evidence))
     return BriefingRecord(briefing_id, source, layout.title, layout.briefing_date, text, entities, tuple(relations))

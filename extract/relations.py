@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extract.documents import DocumentMention
 from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
+from extract.segment import Sentences
 
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
              "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
@@ -93,45 +95,61 @@ def load_pair_rules() -> tuple[PairRule, ...]:
     return tuple(rules)
 
 
+class Mention(NamedTuple):
+    """An entity of the Doc as plain values: a Span builds its label and id strings on each access."""
+
+    start: int
+    end: int
+    label: str
+    key: str
+
+
+def mentions_of(doc: Doc) -> list[Mention]:
+    return [Mention(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc._.entities]
+
+
 def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]:
     """Apply the pair rules to every ordered pair of entities inside one sentence."""
     found = []
     text = doc._.text
-    by_sentence: dict[tuple[int, int], list[Span]] = {}
-    for ent in doc._.entities:
-        by_sentence.setdefault(doc._.sentences.around(ent.start_char), []).append(ent)
+    sentences = doc._.sentences
+    by_labels: dict[tuple[str, str], list[PairRule]] = {}
+    for rule in rules:
+        for first_label in rule.first:
+            for last_label in rule.last:
+                by_labels.setdefault((first_label, last_label), []).append(rule)
+    by_sentence: dict[tuple[int, int], list[Mention]] = {}
+    for mention in mentions_of(doc):
+        by_sentence.setdefault(sentences.around(mention.start), []).append(mention)
     for (sentence_start, sentence_end), ents in by_sentence.items():
         for i, first in enumerate(ents):
-            for j, last in enumerate(ents[i + 1:], start=i + 1):
-                if last.start_char - first.end_char > _MAX_BETWEEN or first.kb_id_ == last.kb_id_:
+            for j in range(i + 1, len(ents)):
+                last = ents[j]
+                candidates = by_labels.get((first.label, last.label))
+                if not candidates or last.start - first.end > _MAX_BETWEEN or first.key == last.key or last.end > sentence_end:
                     continue
-                between = text[first.end_char:last.start_char]
-                if last.end_char > sentence_end:
-                    continue
-                after = text[last.end_char:sentence_end]
-                if last.label_ == "Place" and after.startswith(("'s ", "’s ")) and any(e.label_ == "Place" for e in ents[j + 1:]):
+                between = text[first.end:last.start]
+                after = text[last.end:sentence_end]
+                if last.label == "Place" and after.startswith(("'s ", "’s ")) and any(e.label == "Place" for e in ents[j + 1:]):
                     continue  # "China's northern Shanxi province": the place meant is the later one
-                for rule in rules:
-                    if first.label_ not in rule.first or last.label_ not in rule.last:
-                        continue
-                    if rule.nearest and any(e.label_ in rule.first for e in ents[i + 1:j]):
+                for rule in candidates:
+                    if rule.nearest and any(e.label in rule.first for e in ents[i + 1:j]):
                         continue  # "TikTok owner ByteDance is building ...": the subject is the nearer firm
                     if not rule.between.fullmatch(between):
                         continue
                     if rule.after and not rule.after.search(after):
                         continue
-                    head, tail = (first, last) if rule.head == "first" else (last, first)
-                    found.append(FoundRelation(head.kb_id_, rule.relation, tail.kb_id_, sentence_start,
-                                               sentence_end, rule.id, rule.confidence))
+                    head, tail = (first.key, last.key) if rule.head == "first" else (last.key, first.key)
+                    found.append(FoundRelation(head, rule.relation, tail, sentence_start, sentence_end, rule.id, rule.confidence))
     return found
 
 
-def _ents_within(doc: Doc, spans: list[tuple[int, int]], label: str) -> list[Span]:
-    return [e for e in doc._.entities if e.label_ == label and any(a <= e.start_char and e.end_char <= b for a, b in spans)]
+def _within(mentions: list[Mention], spans: list[tuple[int, int]], label: str) -> list[Mention]:
+    return [m for m in mentions if m.label == label and any(a <= m.start and m.end <= b for a, b in spans)]
 
 
-def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    return doc._.sentences.around(start)[0], doc._.sentences.around(max(start, end - 1))[1]
+def _bounds(sentences: Sentences, start: int, end: int) -> tuple[int, int]:
+    return sentences.around(start)[0], sentences.around(max(start, end - 1))[1]
 
 
 def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[FoundRelation]:
@@ -139,7 +157,10 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
     found = []
     layout = doc._.layout
     text = doc._.text
-    agency_keys = {e.kb_id_ for e in doc._.entities if e.label_ == "Agency"}
+    sentences = doc._.sentences
+    mentions = mentions_of(doc)
+    sectors = [m for m in mentions if m.label == "Sector"]
+    agency_keys = {m.key for m in mentions if m.label == "Agency"}
     for document in documents:
         seen_issuers = set()
         for key, start, end in document.issuers:
@@ -148,21 +169,18 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
             seen_issuers.add(key)
             from_field = document.rule in ("document.field", "document.quoted_title")
             rule = "issued_by.field" if from_field else "issued_by.sentence"
-            evidence = next(((a, b) for a, b in document.evidence if a <= start <= b), None) or _sentence_bounds(doc, start, end)
+            evidence = next(((a, b) for a, b in document.evidence if a <= start <= b), None) or _bounds(sentences, start, end)
             found.append(FoundRelation(document.key, "issuedBy", key, *evidence, rule, 0.95 if from_field else 0.85))
         if document.draft_of:
             found.append(FoundRelation(document.key, "draftOf", document.draft_of, *document.evidence[0], "draft_of.sentence", 0.8))
-        for span in _ents_within(doc, document.spans, "Sector"):
-            found.append(FoundRelation(document.key, "targetsSector", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
+        for sector in _within(sectors, document.spans, "Sector"):
+            found.append(FoundRelation(document.key, "targetsSector", sector.key, *_bounds(sentences, sector.start, sector.end),
                                        "targets_sector.in_title", 0.85))
-        programs = _ents_within(doc, document.spans, "Program")
-        for span in programs:
-            found.append(FoundRelation(document.key, "partOf", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
-                                       "part_of.in_title", 0.8))
-            agencies = {key for key, _, _ in document.issuers if key in agency_keys}
-            for agency in sorted(agencies):
-                found.append(FoundRelation(agency, "administers", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
-                                           "administers.issuer", 0.7))
+        for program in _within(mentions, document.spans, "Program"):
+            bounds = _bounds(sentences, program.start, program.end)
+            found.append(FoundRelation(document.key, "partOf", program.key, *bounds, "part_of.in_title", 0.8))
+            for agency in sorted({key for key, _, _ in document.issuers if key in agency_keys}):
+                found.append(FoundRelation(agency, "administers", program.key, *bounds, "administers.issuer", 0.7))
     by_item: dict[int, list[DocumentMention]] = {}
     for document in documents:
         if document.section == "top" and document.rule == "document.field":
@@ -170,23 +188,23 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
     for item, item_documents in by_item.items():
         glance = [s for s in layout.segments if s.section == "top" and s.item == item and s.field == "glance"]
         for segment in glance:
-            for span in [e for e in doc._.entities if e.label_ == "Sector" and segment.start <= e.start_char < segment.end]:
-                if _MEANS.search(text[doc._.sentences.around(span.start_char)[0]:span.start_char]):
+            for sector in [m for m in sectors if segment.start <= m.start < segment.end]:
+                if _MEANS.search(text[sentences.around(sector.start)[0]:sector.start]):
                     continue
-                mentioned_before = [(max(a for a, _ in d.spans[1:] if a <= span.start_char), d) for d in item_documents
-                                    if any(a <= span.start_char for a, _ in d.spans[1:])]
+                mentioned_before = [(max(a for a, _ in d.spans[1:] if a <= sector.start), d) for d in item_documents
+                                    if any(a <= sector.start for a, _ in d.spans[1:])]
                 owner = max(mentioned_before, key=lambda pair: pair[0])[1] if mentioned_before else item_documents[0]
-                found.append(FoundRelation(owner.key, "targetsSector", span.kb_id_, *_sentence_bounds(doc, span.start_char, span.end_char),
+                found.append(FoundRelation(owner.key, "targetsSector", sector.key, *_bounds(sentences, sector.start, sector.end),
                                            "targets_sector.at_a_glance", 0.6))
     for document in documents:
         if document.rule != "document.phrase":
             continue
         for start, end in document.spans:
-            sentence_start, sentence_end = _sentence_bounds(doc, start, end)
-            for span in [e for e in doc._.entities if e.label_ == "Sector" and end <= e.start_char < sentence_end]:
-                if _MEANS.search(text[end:span.start_char]):
+            sentence_start, sentence_end = _bounds(sentences, start, end)
+            for sector in [m for m in sectors if end <= m.start < sentence_end]:
+                if _MEANS.search(text[end:sector.start]):
                     continue
-                found.append(FoundRelation(document.key, "targetsSector", span.kb_id_, sentence_start, sentence_end,
+                found.append(FoundRelation(document.key, "targetsSector", sector.key, sentence_start, sentence_end,
                                            "targets_sector.same_sentence", 0.5))
     return found
 

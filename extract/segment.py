@@ -90,6 +90,42 @@ class Sentences:
         return iter(zip(self.starts, self.ends, strict=True))
 
 
+@dataclass(frozen=True)
+class Intervals:
+    """Character intervals (merged where they overlap), asked by bisection whether they hold a span.
+
+    Entity rules ask "is this match inside a part of the briefing we read?" for every candidate;
+    a scan over all segments each time made that quadratic in the briefing's length.
+    """
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, pairs) -> Intervals:
+        merged: list[list[int]] = []
+        for start, end in sorted(pairs):
+            if merged and start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return cls(tuple(a for a, _ in merged), tuple(b for _, b in merged))
+
+    def holds(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies inside one interval."""
+        index = bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.ends[index]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) shares a character with an interval."""
+        index = bisect_right(self.starts, end - 1) - 1
+        return index >= 0 and self.ends[index] > start
+
+    def touches(self, char: int) -> bool:
+        """Whether character ``char`` lies inside an interval."""
+        return self.holds(char, char + 1)
+
+
 @dataclass
 class Layout:
     """The segments of one briefing and the dates that anchor it."""
