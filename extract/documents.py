@@ -177,7 +177,7 @@ def _quoted_title(quoted: str) -> bool:
     return bool(rules["title_noun"].search(quoted)) and all(w[0].isupper() for w in words)
 
 
-def _list_comma(line: str, comma: int, sector_ends: set[int], sector_starts: set[int]) -> bool:
+def _list_comma(line: str, comma: int, base: int, sector_ends: set[int], sector_starts: set[int]) -> bool:
     """Whether a comma only separates sectors inside the phrase: "add the cement, iron and steel,
     and electrolytic aluminum industries to the national ETS" is one draft plan, not three.
     Known sectors on both sides, or a list closed by "industries" or "sectors", say so."""
@@ -186,17 +186,16 @@ def _list_comma(line: str, comma: int, sector_ends: set[int], sector_starts: set
     after = comma + 1 + len(line[comma + 1:]) - len(line[comma + 1:].lstrip())
     if line.startswith("and ", after):
         after += 4
-    return comma in sector_ends and after in sector_starts or bool(_phrase_rules()["closing_list"].match(line, comma))
+    return base + comma in sector_ends and base + after in sector_starts or bool(_phrase_rules()["closing_list"].match(line, comma))
 
 
 def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int, int]] = ()) -> list[tuple[int, int, int, str]]:
     """Document phrases after an issuing verb: (verb start, phrase start, phrase end, title)."""
     rules = _phrase_rules()
     found = []
+    sector_starts, sector_ends = {start for start, _ in sectors}, {end for _, end in sectors}
     for segment in segments:
         line = _mask_asides(text[segment.start:segment.end])
-        sector_ends = {end - segment.start for start, end in sectors if segment.start <= start < segment.end}
-        sector_starts = {start - segment.start for start, end in sectors if segment.start <= start < segment.end}
         for match in rules["trigger"].finditer(line):
             phrase_start = match.start("phrase")
             words = line[phrase_start:].split(" ")
@@ -204,7 +203,7 @@ def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int
                 phrase_start += len(words[0]) + 1
                 words = words[1:]
             stop = rules["stoppers"].search(line, match.end("phrase"))
-            while stop and _list_comma(line, stop.start(), sector_ends, sector_starts):
+            while stop and _list_comma(line, stop.start(), segment.start, sector_ends, sector_starts):
                 stop = rules["stoppers"].search(line, stop.end())
             end = stop.start() if stop else len(line)
             clause = rules["clause"].match(line, end) if stop else None
@@ -257,13 +256,13 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
         line = _mask_asides(text[segment.start:segment.end])
         base = segment.start
         found.extend(_listed(line, base))
-        for match in rules["passive"].finditer(line):
+        for match in rules["passive"].finditer(line) if " by " in line else ():
             by = base + match.end()
             agent = [(e.kb_id_, e.start_char, e.end_char) for e in issuers if by <= e.start_char <= by + 4]
             if agent:
                 title = _clean_title(match.group("item"))
                 found.append((base + match.start("item"), base + match.end("item"), title, agent, "document.passive"))
-        for match in rules["quoted"].finditer(line):
+        for match in rules["quoted"].finditer(line) if '"' in line or "“" in line else ():
             if _quoted_title(match.group("item")):
                 title = _clean_title(match.group("item"))
                 found.append((base + match.start("item"), base + match.end("item"), title, [], "document.quoted"))

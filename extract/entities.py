@@ -10,9 +10,11 @@ Technology"). Merging keys across briefings is `kg.resolve`'s job, not this modu
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -97,10 +99,14 @@ class AliasMatcher:
 
     def __call__(self, doc: Doc) -> list[Candidate]:
         found = []
-        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
+        matches = [*self.exact(doc), *self.lower(doc)]
+        if not matches:
+            return found
+        offsets = doc.to_array([IDX, LENGTH]).tolist()  # token offsets at once: a Span per match costs more
+        for match_id, start, end in matches:
             entity = self.by_match_id[match_id]
-            span = doc[start:end]
-            found.append(Candidate(span.start_char, span.end_char, entity.cls, f"id:{entity.id}", "alias", 3))
+            last_start, last_length = offsets[end - 1]
+            found.append(Candidate(offsets[start][0], last_start + last_length, entity.cls, f"id:{entity.id}", "alias", 3))
         return found
 
 
@@ -112,14 +118,17 @@ def _name_patterns() -> dict[str, re.Pattern]:
     heads = {cls: alternation(words) for cls, words in rules["head_nouns"].items()}
     return {
         "descriptor": re.compile(rf"\b(?:{alternation(rules['firm_descriptors'])})\s+(?P<name>{name})"),
-        "suffix": re.compile(rf"(?<![\w'])(?P<name>{_CAP}(?: {_CAP}){{0,3}} (?:{alternation(rules['firm_suffixes'])}))(?![\w])"),
-        "deal_subject": re.compile(rf"(?<![\w'])(?P<name>{name})\s+(?:{alternation(rules['deal_verbs'])})\b"),
+        # Names that end in a given word are found from that word backwards: the word is rare, a
+        # capital letter is not, and trying every capital as a name's start made these the slowest rules.
+        "suffix": (re.compile(rf" (?:{alternation(rules['firm_suffixes'])})(?![\w])"),
+                   re.compile(rf"(?<![\w']){_CAP}(?: {_CAP}){{0,3}}\Z")),
+        "deal_subject": (re.compile(rf"(?<=\s)(?:{alternation(rules['deal_verbs'])})\b"),
+                         re.compile(rf"(?<![\w']){name}\s+\Z")),
         "person": re.compile(rf"\b(?:{alternation(rules['person_titles'])})\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}})\b"),
         # one pass for every class: the head noun that ends the name says which class it is
-        "head": re.compile(
-            rf"(?<![\w'])(?P<name>{_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,8}} "
-            rf"(?:{'|'.join(f'(?P<{cls}>{head})' for cls, head in heads.items())})(?: of(?: the)?(?: {_CAP}){{1,4}})?)(?![\w])"
-        ),
+        "head": (re.compile(rf" (?:{'|'.join(f'(?P<{cls}>{head})' for cls, head in heads.items())})"
+                            rf"(?: of(?: the)?(?: {_CAP}){{1,4}})?(?![\w])"),
+                 re.compile(rf"(?<![\w']){_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,8}}\Z")),
         "program_phrase": re.compile(
             r"\b(?:a|an|the|its|their)\s+(?P<name>(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
             r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
@@ -168,6 +177,14 @@ def _norm_key(label: str, text: str) -> str:
     return f"{label}:{name_signature(text)}"
 
 
+def _ending_at(text: str, anchor: re.Pattern, before: re.Pattern, reach: int = 160):
+    """(name, anchor) pairs: each anchor word, and the leftmost name that runs up to it."""
+    for found in anchor.finditer(text):
+        name = before.search(text, max(0, found.start() - reach), found.start())
+        if name:
+            yield name, found
+
+
 def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
     """Names that no table lists, found by descriptors, suffixes, head nouns and quotes."""
     patterns = _name_patterns()
@@ -191,15 +208,15 @@ def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
 
     for match in patterns["descriptor"].finditer(text):
         add(match.start("name"), match.group("name"), "Firm", "firm.descriptor")
-    for match in patterns["suffix"].finditer(text):
-        add(match.start("name"), match.group("name"), "Firm", "firm.suffix")
-    for match in patterns["deal_subject"].finditer(text):
-        add(match.start("name"), match.group("name"), "Firm", "firm.deal_subject", 0)
+    for name, anchor in _ending_at(text, *patterns["suffix"]):
+        add(name.start(), text[name.start():anchor.end()], "Firm", "firm.suffix")
+    for name, _ in _ending_at(text, *patterns["deal_subject"]):
+        add(name.start(), name.group(0).rstrip(), "Firm", "firm.deal_subject", 0)
     for match in patterns["person"].finditer(text):
         add(match.start("name"), match.group("name"), "Person", "person.title")
-    for match in patterns["head"].finditer(text):
-        cls = next(c for c in _HEAD_CLASSES if match.group(c))
-        add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_noun")
+    for name, anchor in _ending_at(text, *patterns["head"]):
+        cls = next(c for c in _HEAD_CLASSES if anchor.group(c))
+        add(name.start(), text[name.start():anchor.end()], cls, f"{cls.lower()}.head_noun")
     for match in patterns["launched_program"].finditer(text):
         add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in patterns["program_phrase"].finditer(text):
@@ -317,13 +334,15 @@ def drop_crossing(candidates: list[Candidate]) -> list[Candidate]:
     A pattern may extend a known name ("Beijing Municipal ... Bureau" contains "Beijing"), but
     "MIIT and the Chinese Academy" cuts "Chinese Academy of Sciences" in two and is wrong.
     """
-    known = [c for c in candidates if c.priority >= PRIORITY["abbreviation"]]
+    known = sorted((c for c in candidates if c.priority >= PRIORITY["abbreviation"]), key=lambda c: c.start)
+    starts = [k.start for k in known]
+    longest = max((k.end - k.start for k in known), default=0)
     kept = []
     for c in candidates:
-        if c.priority < PRIORITY["abbreviation"] and any(
-            k.start < c.end and c.start < k.end and not (c.start <= k.start and k.end <= c.end) for k in known
-        ):
-            continue
+        if c.priority < PRIORITY["abbreviation"]:
+            near = known[bisect_left(starts, c.start - longest):bisect_left(starts, c.end)]  # only these can overlap c
+            if any(k.start < c.end and c.start < k.end and not (c.start <= k.start and k.end <= c.end) for k in near):
+                continue
         kept.append(c)
     return kept
 
@@ -434,7 +453,8 @@ class EntityRecognizer:
             if span is not None:
                 spans.append(span)
                 rules[(span.start, span.end)] = c.rule
-        doc.ents = filter_spans(spans)
-        doc._.entities = list(doc.ents)  # `doc.ents` rebuilds its spans on every access: read it once
+        kept = filter_spans(spans)
+        doc.ents = kept
+        doc._.entities = sorted(kept, key=lambda span: span.start)  # `doc.ents` rebuilds its spans on every access
         doc._.entity_rules = {(e.start, e.end): rules[(e.start, e.end)] for e in doc._.entities}
         return doc
