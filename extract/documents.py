@@ -250,7 +250,7 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
     """
     rules = _phrase_rules()
     text = doc._.text
-    issuers = [e for e in doc._.entities if e.label_ in _ISSUER_CLASSES]
+    issuers = [e for e in doc._.entities if e.label in _ISSUER_CLASSES]
     found: list[Found] = []
     for segment in segments:
         line = _mask_asides(text[segment.start:segment.end])
@@ -258,7 +258,7 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
         found.extend(_listed(line, base))
         for match in rules["passive"].finditer(line) if " by " in line else ():
             by = base + match.end()
-            agent = [(e.kb_id_, e.start_char, e.end_char) for e in issuers if by <= e.start_char <= by + 4]
+            agent = [(e.key, e.start, e.end) for e in issuers if by <= e.start <= by + 4]
             if agent:
                 title = _clean_title(match.group("item"))
                 found.append((base + match.start("item"), base + match.end("item"), title, agent, "document.passive"))
@@ -266,11 +266,11 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
             if _quoted_title(match.group("item")):
                 title = _clean_title(match.group("item"))
                 found.append((base + match.start("item"), base + match.end("item"), title, [], "document.quoted"))
-        for agency in (e for e in issuers if segment.start <= e.start_char and e.end_char <= segment.end):
-            match = rules["after_agency"].match(line, agency.end_char - base)
+        for agency in (e for e in issuers if segment.start <= e.start and e.end <= segment.end):
+            match = rules["after_agency"].match(line, agency.end - base)
             if match:
                 title = _clean_title(match.group("item") + match.group("rest"))
-                issuer = [(agency.kb_id_, agency.start_char, agency.end_char)]
+                issuer = [(agency.key, agency.start, agency.end)]
                 found.append((base + match.start("item"), base + match.end("rest"), title, issuer, "document.agency_noun"))
     return found
 
@@ -280,7 +280,7 @@ def _field_values(text: str, layout: Layout, item: int, name: str) -> list[Segme
 
 
 def _ents_in(doc: Doc, start: int, end: int, classes: set[str]):
-    return [e for e in doc._.entities if start <= e.start_char and e.end_char <= end and e.label_ in classes]
+    return [e for e in doc._.entities if start <= e.start and e.end <= end and e.label in classes]
 
 
 def _issuer_groups(doc: Doc, segment: Segment) -> list[list[tuple[str, int, int]]]:
@@ -288,7 +288,7 @@ def _issuer_groups(doc: Doc, segment: Segment) -> list[list[tuple[str, int, int]
     value = doc._.text[segment.value_start:segment.end]
     for part in value.split(";"):
         end = cursor + len(part)
-        groups.append([(e.kb_id_, e.start_char, e.end_char) for e in _ents_in(doc, cursor, end, _ISSUER_CLASSES)])
+        groups.append([(e.key, e.start, e.end) for e in _ents_in(doc, cursor, end, _ISSUER_CLASSES)])
         cursor = end + 1
     return [g for g in groups if g]
 
@@ -418,11 +418,11 @@ def find_documents(doc: Doc) -> Doc:
     for segment in prose:
         segment_of[(segment.start, segment.end)] = segment
     used_in_item: dict[int, int] = {}
-    sectors = [(e.start_char, e.end_char) for e in doc._.entities if e.label_ == "Sector"]
+    sectors = [(e.start, e.end) for e in doc._.entities if e.label == "Sector"]
     for verb_start, start, end, phrase in phrase_documents(text, prose, sectors):
         segment = next(s for s in prose if s.start <= start < s.end)
         sentence_start = max(doc._.sentences.around(verb_start)[0], segment.start)
-        issuers = [(e.kb_id_, e.start_char, e.end_char) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]
+        issuers = [(e.key, e.start, e.end) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]
         candidates = by_item.get(segment.item, []) if segment.section == "top" and segment.field == "glance" else []
         if candidates:
             scored = sorted(candidates, key=lambda m: -_overlap(m.title, phrase))

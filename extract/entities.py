@@ -2,7 +2,8 @@
 
 Third step of the pipeline. Candidates may overlap; `choose_entities` keeps the longest
 (an alias-table match beats a pattern match of the same length) and the result becomes
-``doc.ents``. Each entity carries a local key in ``ent.kb_id_``: mentions with the same key are
+``doc.ents`` and ``doc._.entities`` (plain `Mention` tuples, which later steps read). Each entity
+carries a local key (``ent.kb_id_``, ``Mention.key``): mentions with the same key are
 one thing inside this briefing (an acronym and its definition, "Hygon" and "Hygon Information
 Technology"). Merging keys across briefings is `kg.resolve`'s job, not this module's.
 """
@@ -13,12 +14,13 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from spacy.attrs import IDX, LENGTH
+import numpy
+from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from extract.abbreviations import find_definitions
 from extract.enumerations import enumerated_sectors
@@ -416,8 +418,55 @@ def _masthead(segment, body: int | None, text: str) -> bool:
     return body is not None and body > segment.start
 
 
+class Mention(NamedTuple):
+    """One entity mention as plain values. Later steps read these, not Spans: a Span builds its
+    label and id strings on every access, and that cost more than finding the entities."""
+
+    start: int
+    end: int
+    label: str
+    key: str
+    rule: str
+
+
+def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
+    """Write the chosen names to ``doc.ents`` in one array and return them as mentions.
+
+    Offsets widen to whole tokens; where two widened names share a token the longer one stays
+    (spaCy's ``filter_spans`` policy).
+    """
+    if not len(doc) or not chosen:
+        return []
+    offsets = doc.to_array([IDX, LENGTH])
+    token_starts = offsets[:, 0]
+    starts = numpy.searchsorted(token_starts, [c.start for c in chosen], side="right") - 1
+    ends = numpy.searchsorted(token_starts, [c.end - 1 for c in chosen], side="right")
+    widened = zip(starts.tolist(), ends.tolist(), chosen, strict=True)
+    taken: set[int] = set()
+    kept = []
+    for start, end, candidate in sorted(widened, key=lambda t: (t[0] - t[1], t[0])):  # longest first, then leftmost
+        if start < 0 or end <= start or taken.intersection(range(start, end)):
+            continue
+        taken.update(range(start, end))
+        kept.append((start, end, candidate))
+    kept.sort(key=lambda t: t[0])
+    strings = doc.vocab.strings
+    array = numpy.zeros((len(doc), 3), dtype="uint64")
+    array[:, 0] = 2  # outside every entity
+    mentions = []
+    for start, end, candidate in kept:
+        array[start, 0] = 3
+        array[start + 1:end, 0] = 1
+        array[start:end, 1] = strings.add(candidate.label)
+        array[start:end, 2] = strings.add(candidate.key)
+        mentions.append(Mention(int(token_starts[start]), int(offsets[end - 1, 0] + offsets[end - 1, 1]), candidate.label,
+                                candidate.key, candidate.rule))
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], array)
+    return mentions
+
+
 @Language.factory("cikg_entities", requires=["doc._.layout", "doc._.sentences"],
-                  assigns=["doc.ents", "doc._.entities", "doc._.entity_rules"])
+                  assigns=["doc.ents", "doc._.entities"])
 def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
     return EntityRecognizer(nlp)
 
@@ -447,14 +496,5 @@ class EntityRecognizer:
         candidates = [*alias_cands, *abbreviations, *bare, *patterns, *enumeration_candidates(doc, alias_cands, allowed)]
         latin = [c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"]
         chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed))
-        spans, rules = [], {}
-        for c in chosen:
-            span = doc.char_span(c.start, c.end, label=c.label, kb_id=c.key, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-                rules[(span.start, span.end)] = c.rule
-        kept = filter_spans(spans)
-        doc.ents = kept
-        doc._.entities = sorted(kept, key=lambda span: span.start)  # `doc.ents` rebuilds its spans on every access
-        doc._.entity_rules = {(e.start, e.end): rules[(e.start, e.end)] for e in doc._.entities}
+        doc._.entities = set_entities(doc, chosen)
         return doc

@@ -39,7 +39,7 @@ def _after_full_stops(text: str) -> set[int]:
     return found
 
 
-for _name, _default in (("text", ""), ("layout", None), ("sentences", None), ("entities", None), ("entity_rules", None),
+for _name, _default in (("text", ""), ("layout", None), ("sentences", None), ("entities", None),
                          ("documents", None), ("relations", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)

@@ -97,13 +97,10 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
     """Collect entities (merged by local key) and relations with their evidence sentences."""
     layout = doc._.layout
     names: dict[str, dict] = {}
-    rules = doc._.entity_rules
     text = doc._.text
-    for ent in doc._.entities:
-        start, end = ent.start_char, ent.end_char
-        entry = names.setdefault(ent.kb_id_, {"label": ent.label_, "names": [], "rule": rules.get((ent.start, ent.end), ""),
-                                              "first": start, "zh": []})
-        entry["names"].append(text[start:end])
+    for mention in doc._.entities:
+        entry = names.setdefault(mention.key, {"label": mention.label, "names": [], "rule": mention.rule, "first": mention.start, "zh": []})
+        entry["names"].append(text[mention.start:mention.end])
     for document in doc._.documents:
         entry = names.setdefault(document.key, {"label": "PolicyDocument", "names": [], "rule": document.rule,
                                                 "first": document.start, "zh": []})

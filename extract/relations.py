@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.documents import DocumentMention
+from extract.entities import Mention
 from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
 from extract.segment import Sentences
 
@@ -95,19 +95,6 @@ def load_pair_rules() -> tuple[PairRule, ...]:
     return tuple(rules)
 
 
-class Mention(NamedTuple):
-    """An entity of the Doc as plain values: a Span builds its label and id strings on each access."""
-
-    start: int
-    end: int
-    label: str
-    key: str
-
-
-def mentions_of(doc: Doc) -> list[Mention]:
-    return [Mention(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc._.entities]
-
-
 def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]:
     """Apply the pair rules to every ordered pair of entities inside one sentence."""
     found = []
@@ -119,7 +106,7 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
             for last_label in rule.last:
                 by_labels.setdefault((first_label, last_label), []).append(rule)
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
-    for mention in mentions_of(doc):
+    for mention in doc._.entities:
         by_sentence.setdefault(sentences.around(mention.start), []).append(mention)
     for (sentence_start, sentence_end), ents in by_sentence.items():
         for i, first in enumerate(ents):
@@ -158,7 +145,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
     layout = doc._.layout
     text = doc._.text
     sentences = doc._.sentences
-    mentions = mentions_of(doc)
+    mentions = doc._.entities
     sectors = [m for m in mentions if m.label == "Sector"]
     agency_keys = {m.key for m in mentions if m.label == "Agency"}
     for document in documents:
