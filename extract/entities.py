@@ -451,17 +451,17 @@ def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
         kept.append((start, end, candidate))
     kept.sort(key=lambda t: t[0])
     strings = doc.vocab.strings
-    array = numpy.zeros((len(doc), 3), dtype="uint64")
-    array[:, 0] = 2  # outside every entity
+    size = len(doc)
+    iob, types, kb_ids = [2] * size, [0] * size, [0] * size  # 2: outside every entity
+    starts_list, lengths = token_starts.tolist(), offsets[:, 1].tolist()
     mentions = []
     for start, end, candidate in kept:
-        array[start, 0] = 3
-        array[start + 1:end, 0] = 1
-        array[start:end, 1] = strings.add(candidate.label)
-        array[start:end, 2] = strings.add(candidate.key)
-        mentions.append(Mention(int(token_starts[start]), int(offsets[end - 1, 0] + offsets[end - 1, 1]), candidate.label,
-                                candidate.key, candidate.rule))
-    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], array)
+        iob[start:end] = [3] + [1] * (end - start - 1)
+        types[start:end] = [strings.add(candidate.label)] * (end - start)
+        kb_ids[start:end] = [strings.add(candidate.key)] * (end - start)
+        mentions.append(Mention(starts_list[start], starts_list[end - 1] + lengths[end - 1], candidate.label, candidate.key,
+                                candidate.rule))
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], numpy.array([iob, types, kb_ids], dtype="uint64").T.copy())
     return mentions
 
 
