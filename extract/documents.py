@@ -12,6 +12,7 @@ other entities (sectors, programmes) that relations need.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -414,12 +415,14 @@ def find_documents(doc: Doc) -> Doc:
             by_item.setdefault(mention.item, []).append(mention)
     prose = [s for s in layout.segments if s.section in ("top", "policy_news", "corporate_news", "front")
              and s.kind in ("bullet", "paragraph") or (s.kind == "field" and s.field in ("glance", "comment"))]
-    segment_of = {}
-    for segment in prose:
-        segment_of[(segment.start, segment.end)] = segment
     used_in_item: dict[int, int] = {}
     sectors = [(e.start, e.end) for e in doc._.entities if e.label == "Sector"]
-    for verb_start, start, end, phrase in phrase_documents(text, prose, sectors):
+    issuer_starts = [e.start for e in doc._.entities if e.label in _ISSUER_CLASSES]
+    # A phrase names a document only after an issuer, or in an item's "At a glance" beside its
+    # "Article:" field: other segments need not be read for phrases.
+    named = [s for s in prose if s.field == "glance" and by_item.get(s.item)
+             or bisect_left(issuer_starts, s.start) < bisect_left(issuer_starts, s.end)]
+    for verb_start, start, end, phrase in phrase_documents(text, named, sectors):
         segment = next(s for s in prose if s.start <= start < s.end)
         sentence_start = max(doc._.sentences.around(verb_start)[0], segment.start)
         issuers = [(e.key, e.start, e.end) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]

@@ -38,17 +38,27 @@ def normalize_text(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
     text = text.lstrip("\ufeff").translate(_QUOTES)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
-    text = _HTML_TAG.sub("", text)
-    for entity, char in _HTML_ENTITIES.items():
-        text = text.replace(entity, char)
-    text = _MARKDOWN_LINK.sub(r"\1", text)
-    text = _ESCAPED.sub(r"\1", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    text = _HEADING.sub("", text)
-    text = _HYPHEN_BREAK.sub("", text)
-    text = _TOC_LEADER.sub("", text)
-    text = _TRAILING_SPACE.sub("", text)
+    # each pass runs only when its marker character occurs: most briefings carry few kinds of markup
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if "&" in text:
+        for entity, char in _HTML_ENTITIES.items():
+            text = text.replace(entity, char)
+    if "](" in text:
+        text = _MARKDOWN_LINK.sub(r"\1", text)
+    if "\\" in text:
+        text = _ESCAPED.sub(r"\1", text)
+    if "*" in text or "__" in text:
+        text = _EMPHASIS.sub(r"\2", text)
+        text = _EMPHASIS.sub(r"\2", text)
+    if "#" in text:
+        text = _HEADING.sub("", text)
+    if "-\n" in text:
+        text = _HYPHEN_BREAK.sub("", text)
+    if "...." in text or "\t" in text:
+        text = _TOC_LEADER.sub("", text)
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _TRAILING_SPACE.sub("", text)
     return _drop_control(text)
 
 
