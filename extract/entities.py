@@ -282,10 +282,23 @@ def bare_short_forms(text: str, short_keys: dict[str, str], labels: dict[str, st
     """Later uses of a defined short form, matched exactly as written."""
     found = []
     for short, key in short_keys.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
-            if allowed.holds(match.start(), match.end()):
-                found.append(Candidate(match.start(), match.end(), labels[key], key, "abbreviation.bare", 2))
+        for start in _occurrences(text, short):
+            if allowed.holds(start, start + len(short)):
+                found.append(Candidate(start, start + len(short), labels[key], key, "abbreviation.bare", 2))
     return found
+
+
+def _occurrences(text: str, word: str):
+    """Start offsets of ``word`` as a whole word (not inside a longer word or a hyphenated one).
+
+    A plain search per name: a regular expression per name and per briefing would be compiled
+    again for every briefing."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not _WORD_CHAR.match(text[start - 1])) and (end == len(text) or not _WORD_CHAR.match(text[end])):
+            yield start
+        start = text.find(word, start + 1)
 
 
 def in_compound(text: str, start: int, end: int) -> bool:
@@ -357,14 +370,14 @@ def choose_entities(candidates: list[Candidate]) -> list[Candidate]:
     """
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start))
     taken: list[Candidate] = []
-    occupied: set[int] = set()
+    starts: list[int] = []  # the taken spans, kept sorted by start; they never overlap
     for candidate in ordered:
-        chars = set(range(candidate.start, candidate.end))
-        if chars & occupied:
+        index = bisect_left(starts, candidate.end)
+        if index and taken[index - 1].end > candidate.start:
             continue
-        taken.append(candidate)
-        occupied |= chars
-    return sorted(taken, key=lambda c: c.start)
+        starts.insert(index, candidate.start)
+        taken.insert(index, candidate)
+    return taken
 
 
 def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals) -> list[Candidate]:
@@ -380,13 +393,10 @@ def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals) -
     occupied = Intervals.of((c.start, c.end) for c in chosen)
     extra = []
     for name, source in names.items():
-        start = text.find(name)
-        while start >= 0:
+        for start in _occurrences(text, name):
             end = start + len(name)
-            bounded = (start == 0 or not _WORD_CHAR.match(text[start - 1])) and (end == len(text) or not _WORD_CHAR.match(text[end]))
-            if bounded and not occupied.overlaps(start, end) and allowed.holds(start, end):
+            if not occupied.overlaps(start, end) and allowed.holds(start, end):
                 extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
-            start = text.find(name, start + 1)
     return sorted([*chosen, *extra], key=lambda c: c.start)
 
 
