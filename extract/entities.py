@@ -84,26 +84,41 @@ class AliasMatcher:
     """Two PhraseMatchers (exact and lower-case) over every alias of every table."""
 
     def __init__(self, nlp: Language, known: tuple[KnownEntity, ...]):
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # One matcher on lower case; case-sensitive forms are checked on the matched text after.
+        # (Two matchers, one per attribute, read the whole Doc twice.)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.by_match_id: dict[int, KnownEntity] = {}
+        self.exact: dict[int, set[str]] = {}
+        self.lower: dict[int, set[str]] = {}
         for entity in known:
             key = nlp.vocab.strings.add(entity.id)
             self.by_match_id[key] = entity
-            exact, lower = [], []
+            forms = []
             for alias in (*entity.aliases, *entity.former_names, *((entity.zh,) if entity.zh else ())):
                 for form in _variants(alias, entity.cls):
-                    (exact if _case_sensitive(form) else lower).append(nlp.make_doc(form))
-            if exact:
-                self.exact.add(entity.id, exact)
-            if lower:
-                self.lower.add(entity.id, lower)
+                    if _case_sensitive(form):
+                        self.exact.setdefault(key, set()).add(" ".join(form.split()))
+                    else:
+                        self.lower.setdefault(key, set()).add(" ".join(form.lower().split()))
+                    forms.append(nlp.make_doc(form))
+            if forms:
+                self.matcher.add(entity.id, forms)
 
     def __call__(self, doc: Doc) -> list[Candidate]:
         found = []
-        matches = [*self.exact(doc), *self.lower(doc)]
+        matches = self.matcher(doc)
         if not matches:
             return found
+        text = doc._.text or doc.text
+        offsets = doc.to_array([IDX, LENGTH]).tolist()  # token offsets at once: a Span per match costs more
+        for match_id, start, end in matches:
+            last_start, last_length = offsets[end - 1]
+            start_char, end_char = offsets[start][0], last_start + last_length
+            surface = " ".join(text[start_char:end_char].split())
+            if surface.lower() in self.lower.get(match_id, ()) or surface in self.exact.get(match_id, ()):
+                entity = self.by_match_id[match_id]
+                found.append(Candidate(start_char, end_char, entity.cls, f"id:{entity.id}", "alias", 3))
+        return found
         offsets = doc.to_array([IDX, LENGTH]).tolist()  # token offsets at once: a Span per match costs more
         for match_id, start, end in matches:
             entity = self.by_match_id[match_id]
@@ -143,6 +158,8 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "sector": re.compile(r"(?:\b(?:the|its|their|our|this|whose)|[A-Z]\w*['’]s) (?P<name>[a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2}) "
                              r"(?:industry|industries|sector|sectors)\b"),
         "not_names": set(rules["not_names"]),
+        "person_words": tuple(rules["person_titles"]),
+        "program_words": ("pilot", "fund", "scheme", *rules["launched_programs"]["heads"]),
     }
 
 
@@ -187,6 +204,12 @@ def _ending_at(text: str, anchor: re.Pattern, before: re.Pattern, reach: int = 1
             yield name, found
 
 
+def _when_any(text: str, words: tuple[str, ...], pattern: re.Pattern):
+    """The pattern's matches, when one of the words it cannot match without occurs at all: a
+    substring search is far cheaper than trying the pattern at every position of the text."""
+    return pattern.finditer(text) if any(word in text for word in words) else ()
+
+
 def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
     """Names that no table lists, found by descriptors, suffixes, head nouns and quotes."""
     patterns = _name_patterns()
@@ -214,14 +237,14 @@ def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
         add(name.start(), text[name.start():anchor.end()], "Firm", "firm.suffix")
     for name, _ in _ending_at(text, *patterns["deal_subject"]):
         add(name.start(), name.group(0).rstrip(), "Firm", "firm.deal_subject", 0)
-    for match in patterns["person"].finditer(text):
+    for match in _when_any(text, patterns["person_words"], patterns["person"]):
         add(match.start("name"), match.group("name"), "Person", "person.title")
     for name, anchor in _ending_at(text, *patterns["head"]):
         cls = next(c for c in _HEAD_CLASSES if anchor.group(c))
         add(name.start(), text[name.start():anchor.end()], cls, f"{cls.lower()}.head_noun")
-    for match in patterns["launched_program"].finditer(text):
+    for match in _when_any(text, patterns["program_words"], patterns["launched_program"]):
         add(match.start("name"), match.group("name"), "Program", "program.launched")
-    for match in patterns["program_phrase"].finditer(text):
+    for match in _when_any(text, patterns["program_words"], patterns["program_phrase"]):
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
     for match in patterns["quoted"].finditer(text):
         name = match.group("name")
