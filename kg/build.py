@@ -64,7 +64,7 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path | InputError]:
 
 
 def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None = None, *, fresh: bool = True,
-          jobs: int = 1) -> BuildSummary:
+          jobs: int = 1, turtle: bool = True) -> BuildSummary:
     """Build the store and its exports from briefing files (``fresh``), or add them to it (`kg add`).
 
     Adding resolves the new briefings onto the nodes already in the store; a briefing whose
@@ -96,7 +96,7 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
         except _NothingChangedError:
             _count(open_store(out), summary)
         else:
-            summary.outputs = _export(out, open_store(out), summary)
+            summary.outputs = _export(out, open_store(out), summary, turtle)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -206,11 +206,11 @@ class _NothingChangedError(Exception):
     """Every briefing given to `kg add` is already in the store, unchanged."""
 
 
-def _export(out: Path, store, summary: BuildSummary) -> list[Path]:
+def _export(out: Path, store, summary: BuildSummary, turtle: bool = True) -> list[Path]:
     from kg.export import write_exports
 
     _count(store, summary)
-    return write_exports(out, store)
+    return write_exports(out, store, turtle)
 
 
 def _count(store, summary: BuildSummary) -> None:

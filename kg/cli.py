@@ -68,20 +68,23 @@ def cli(debug: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 256),
               help="Processes that extract in parallel (the graph is the same for any number).")
+@click.option("--turtle/--no-turtle", default=True, show_default=True,
+              help="Write graph.ttl. On millions of triples it takes minutes; `kg export` writes it later.")
 @out_option
 @handle_errors
-def build(paths: tuple[Path, ...], jobs: int, out: Path) -> None:
+def build(paths: tuple[Path, ...], jobs: int, turtle: bool, out: Path) -> None:
     """Build the graph from briefing files or folders.
 
     \b
     Example:
         kg build seeds --out out
-        kg build archive/ --jobs 2
+        kg build archive/ --jobs 2 --no-turtle
     """
     from kg.build import build as build_graph
 
-    summary = build_graph(list(paths), out, jobs=jobs)
-    click.echo(f"Built {out / 'graph.ttl'}, {out / 'graph.html'} and the store {out / 'store'} from {summary.briefings} "
+    summary = build_graph(list(paths), out, jobs=jobs, turtle=turtle)
+    written = f"{out / 'graph.ttl'}, {out / 'graph.html'}" if turtle else f"{out / 'graph.html'}"
+    click.echo(f"Built {written} and the store {out / 'store'} from {summary.briefings} "
                f"briefing(s) in {summary.seconds:.1f} s: {summary.triples} triples.")
     _print_summary(summary)
 

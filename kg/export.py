@@ -82,13 +82,21 @@ def void_graph(store: ox.Store) -> Graph:
 MAX_HTML_NODES = 5000
 
 
-def write_exports(out: Path, store: ox.Store) -> list[Path]:
-    """Write every file derived from the store into ``out``, streaming; returns their paths."""
+def write_exports(out: Path, store: ox.Store, turtle: bool = True) -> list[Path]:
+    """Write every file derived from the store into ``out``, streaming; returns their paths.
+
+    Without ``turtle`` no graph.ttl is written, and an older one is removed rather than left
+    stale: on millions of triples the Turtle file costs more than the rest of the build's
+    outputs, and the store answers every query without it (`kg export` writes it on demand).
+    """
     from kg.html import write_html
     from kg.index import INDEX_FILE, write_index
     from kg.view import view_from_store
 
-    export(store, "turtle", out / "graph.ttl")
+    if turtle:
+        export(store, "turtle", out / "graph.ttl")
+    else:
+        (out / "graph.ttl").unlink(missing_ok=True)
     with atomic_output(out / "void.ttl") as path:
         store.dump(path, format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(VOID_GRAPH), prefixes=PREFIXES)
     total = entity_count(store)
@@ -97,7 +105,7 @@ def write_exports(out: Path, store: ox.Store) -> list[Path]:
     else:
         write_overview(out / "graph.html", store, total)
     write_index(store, out / INDEX_FILE)
-    return [out / name for name in OUTPUTS] + [out / INDEX_FILE]
+    return [out / name for name in OUTPUTS if turtle or name != "graph.ttl"] + [out / INDEX_FILE]
 
 
 def entity_count(store: ox.Store) -> int:

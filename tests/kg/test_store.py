@@ -191,3 +191,16 @@ def test_draft_and_final_in_different_briefings_are_linked(tmp_path, how):
                      "final": "plan for the development of offshore hydrogen pipelines",
                      "sentence": rows[0]["sentence"]}]
     assert "issued a plan for the development of offshore hydrogen pipelines" in rows[0]["sentence"]
+
+
+def test_build_without_turtle_removes_a_stale_file_and_still_answers(tmp_path):
+    out = tmp_path / "out"
+    assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0
+    assert (out / "graph.ttl").exists()
+    result = kg("build", str(SEEDS), "--out", str(out), "--no-turtle")
+    assert result.exit_code == 0, result.output
+    assert not (out / "graph.ttl").exists() and "graph.ttl" not in result.output
+    who = kg("who", "CATL", "--out", str(out))
+    assert who.exit_code == 0 and "Stellantis" in who.output
+    assert kg("export", "--format", "turtle", "-o", str(out / "graph.ttl"), "--out", str(out)).exit_code == 0
+    assert len(Graph().parse(out / "graph.ttl")) > 5000
