@@ -125,8 +125,11 @@ def write_overview(path: Path, store: ox.Store, total: int) -> None:
 
     from kg.view import _RELATION_VALUES
 
-    rows = query(store, f"""SELECT ?label (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }}
-                            ?s skos:prefLabel ?label }} GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 50""")
+    # count per node first and name only the fifty kept: grouping millions of rows by label took 40 s
+    rows = query(store, f"""SELECT ?label ?n WHERE {{
+        {{ SELECT ?s (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}
+           GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT 50 }}
+        ?s skos:prefLabel ?label }} ORDER BY DESC(?n) ?label""")
     items = "".join(f"<li>{html.escape(row['label'].value)} ({row['n'].value} links)</li>" for row in rows)
     write_atomically(path, f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -204,3 +204,18 @@ def test_build_without_turtle_removes_a_stale_file_and_still_answers(tmp_path):
     assert who.exit_code == 0 and "Stellantis" in who.output
     assert kg("export", "--format", "turtle", "-o", str(out / "graph.ttl"), "--out", str(out)).exit_code == 0
     assert len(Graph().parse(out / "graph.ttl")) > 5000
+
+
+def test_too_many_entities_give_an_overview_page(tmp_path, monkeypatch):
+    from kg import export as exports
+
+    monkeypatch.setattr(exports, "MAX_HTML_NODES", 10)
+    out = tmp_path / "out"
+    assert kg("build", str(SEEDS), "--out", str(out), "--no-turtle").exit_code == 0
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert "too many to draw on one page" in page and "kg html --focus NAME" in page
+    items = page.split("<ol>", 1)[1].split("</ol>", 1)[0].split("<li>")[1:]
+    assert len(items) == 50
+    counts = [int(item.rsplit("(", 1)[1].split()[0]) for item in items]
+    assert counts == sorted(counts, reverse=True)
+    assert items[0].startswith("Ministry of Industry and Information Technology")  # the seeds' busiest node
