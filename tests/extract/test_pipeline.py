@@ -186,3 +186,12 @@ def test_extract_no_names_in_masthead_or_title_case_titles(unseen_documents):
     names = {n for e in unseen_documents.entities for n in e.names}
     assert not {"Jana Beispiel", "China Industries", "MERICS China Industries", "Reliable Technologies"} & names
     assert not any(e.label == "Person" for e in unseen_documents.entities)
+
+
+def test_extract_title_of_only_quotes_and_chinese_names_nothing():
+    text = ("MAY 2, 2025\n\n# MERICS China Industries\n\n## MERICS TOP 5\n\n### 1. A notice\n\n"
+            "**At a glance:** The MIIT issued a notice.\n\n**Article:** “百场万企” (Link)\n\n**Issuing bodies:** MIIT\n\n"
+            "**Date:** April 17, 2025\n")
+    record = extract(text, "quotes-only")
+    assert all(e.names for e in record.entities)
+    assert not any(e.label == "PolicyDocument" and not e.names[0].strip('"“” ') for e in record.entities)
