@@ -48,6 +48,14 @@ class DocumentMention:
     evidence: list[tuple[int, int]] = field(default_factory=list)
     draft_of: str = ""
 
+    @classmethod
+    def named(cls, title: str, start: int, end: int, rule: str, evidence: tuple[int, int] | None = None,
+              **fields) -> DocumentMention:
+        """A document named by ``title`` at [start, end), keyed by its title, with that span
+        (and the sentence that names it, when given) as its first evidence."""
+        return cls(document_key(title), title, start, end, rule, names=[title], spans=[(start, end)],
+                   evidence=[evidence] if evidence else [], **fields)
+
 
 def document_key(title: str) -> str:
     """Local key of a document: its English title, normalised."""
@@ -247,7 +255,8 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
     Four shapes: a list after "including" or "such as" whose items start with a head noun and
     "on"/"for" ("opinions on ..., and guidelines for ..."); an agency right before such a head
     noun ("a 2024 MIIT notice on collecting ..."); a passive ("the support policies announced
-    by the State Council"); and a quoted title ending in a head noun ("the "2024 negative list"").
+    by the State Council"); and a quoted title that ends in a head noun ("the "2024 negative list"")
+    or is in title case around one (see `_quoted_title`).
     """
     rules = _phrase_rules()
     text = doc._.text
@@ -320,9 +329,8 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
             title = title.strip('"\' “”‘’')
             if not _WORDS.search(title):
                 continue  # only quotes or brackets were left of it: no English title to name the node
-            mention = DocumentMention(document_key(title), title, value_start + start, value_start + end, "document.field",
-                                      names=[title], zh=[zh] if zh else [], item=item, section="top")
-            mention.spans.append((mention.start, mention.end))
+            mention = DocumentMention.named(title, value_start + start, value_start + end, "document.field",
+                                            zh=[zh] if zh else [], item=item, section="top")
             if issuer_groups:
                 if len(issuer_groups) == len(titles):
                     group = issuer_groups[index]
@@ -338,9 +346,8 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
             if inner and re.search(r"\b(Plan|Notice|Opinions|Guidelines|Measures|Law|Program)\b", inner.group(1)):
                 sub_title = inner.group(1)
                 start = mention.start + inner.start(1)
-                sub = DocumentMention(document_key(sub_title), sub_title, start, start + len(sub_title), "document.quoted_title",
-                                      names=[sub_title], item=item, section="top", issuers=list(mention.issuers))
-                sub.spans.append((sub.start, sub.end))
+                sub = DocumentMention.named(sub_title, start, start + len(sub_title), "document.quoted_title",
+                                            item=item, section="top", issuers=list(mention.issuers))
                 zh_inner = re.search(r"《([^》]+)》", " ".join(mention.zh))
                 if zh_inner:
                     sub.zh.append(zh_inner.group(1))
@@ -355,11 +362,8 @@ def _draft_rules() -> dict[str, re.Pattern]:
 
 
 def _draft(final: DocumentMention, title: str, start: int, end: int, date: str, evidence: tuple[int, int]) -> DocumentMention:
-    draft = DocumentMention(document_key(title), title, start, end, "document.draft", names=[title], date=date,
-                            issuers=list(final.issuers), item=final.item, section=final.section, draft_of=final.key)
-    draft.spans.append((start, end))
-    draft.evidence.append(evidence)
-    return draft
+    return DocumentMention.named(title, start, end, "document.draft", evidence, date=date, issuers=list(final.issuers),
+                                 item=final.item, section=final.section, draft_of=final.key)
 
 
 def draft_versions(doc: Doc, documents: list[DocumentMention]) -> list[DocumentMention]:
@@ -441,22 +445,16 @@ def find_documents(doc: Doc) -> Doc:
             continue
         if not issuers:
             continue
-        mention = DocumentMention(document_key(phrase), phrase, start, end, "document.phrase", names=[phrase],
-                                  issuers=issuers, date=segment.date, item=segment.item, section=segment.section)
-        mention.spans.append((start, end))
-        mention.evidence.append((sentence_start, end))
-        documents.append(mention)
+        documents.append(DocumentMention.named(phrase, start, end, "document.phrase", (sentence_start, end), issuers=issuers,
+                                               date=segment.date, item=segment.item, section=segment.section))
     taken = [span for mention in documents for span in mention.spans]
     for start, end, title, issuers, rule in verbless_documents(doc, prose):
         if len(title.split()) < 2 or any(a < end and start < b for a, b in taken):
             continue
         segment = next(s for s in prose if s.start <= start < s.end)
         sentence_start = max(doc._.sentences.around(start)[0], segment.start)
-        mention = DocumentMention(document_key(title), title, start, end, rule, names=[title], issuers=issuers,
-                                  date=segment.date, item=segment.item, section=segment.section)
-        mention.spans.append((start, end))
-        mention.evidence.append((sentence_start, end))
-        documents.append(mention)
+        documents.append(DocumentMention.named(title, start, end, rule, (sentence_start, end), issuers=issuers,
+                                               date=segment.date, item=segment.item, section=segment.section))
         taken.append((start, end))
     documents.extend(draft_versions(doc, documents))
     merged: dict[str, DocumentMention] = {}

@@ -81,7 +81,8 @@ def _case_sensitive(alias: str) -> bool:
 
 
 class AliasMatcher:
-    """Two PhraseMatchers (exact and lower-case) over every alias of every table."""
+    """One lower-case PhraseMatcher over every alias of every table; forms that must match in
+    their own case (acronyms, short capitalised names) are checked on the matched text."""
 
     def __init__(self, nlp: Language, known: tuple[KnownEntity, ...]):
         # One matcher on lower case; case-sensitive forms are checked on the matched text after.
@@ -109,7 +110,7 @@ class AliasMatcher:
         matches = self.matcher(doc)
         if not matches:
             return found
-        text = doc._.text or doc.text
+        text = doc._.text
         offsets = doc.to_array([IDX, LENGTH]).tolist()  # token offsets at once: a Span per match costs more
         for match_id, start, end in matches:
             last_start, last_length = offsets[end - 1]
@@ -118,12 +119,6 @@ class AliasMatcher:
             if surface.lower() in self.lower.get(match_id, ()) or surface in self.exact.get(match_id, ()):
                 entity = self.by_match_id[match_id]
                 found.append(Candidate(start_char, end_char, entity.cls, f"id:{entity.id}", "alias", 3))
-        return found
-        offsets = doc.to_array([IDX, LENGTH]).tolist()  # token offsets at once: a Span per match costs more
-        for match_id, start, end in matches:
-            entity = self.by_match_id[match_id]
-            last_start, last_length = offsets[end - 1]
-            found.append(Candidate(offsets[start][0], last_start + last_length, entity.cls, f"id:{entity.id}", "alias", 3))
         return found
 
 
