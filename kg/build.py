@@ -7,6 +7,7 @@ cost the user the rest of the graph.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
@@ -69,8 +70,8 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
 
     Adding resolves the new briefings onto the nodes already in the store; a briefing whose
     text is unchanged is skipped, one whose text changed replaces its earlier version.
-    ``jobs`` processes extract in parallel; resolution and writing stay in this process, in
-    input order, so the graph is the same for any ``jobs``.
+    ``jobs`` is the number of cores to use (`_records`); resolution and writing stay in this
+    process, in input order, so the graph is the same for any ``jobs``.
     """
     from kg.store import GraphWriter, locked, open_store, stored_briefings, writable_copy
 
@@ -83,16 +84,15 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
                 existing = {} if fresh else stored_briefings(store)
                 resolver = _resolver(store, fresh)
                 files = list(iter_input_files(paths))
-                writer = GraphWriter(store)
-                for number, (item, record) in enumerate(_records(files, jobs), start=1):
-                    _add_result(item, record, number, len(files), writer, resolver, existing, summary, report)
-                writer.flush()
+                with GraphWriter(store) as writer:
+                    for number, (item, record) in enumerate(_records(files, jobs), start=1):
+                        _add_result(item, record, number, len(files), writer, resolver, existing, summary, report)
                 if not summary.briefings and (fresh or summary.errors and not summary.unchanged):
                     problems = "; ".join(summary.errors) if summary.errors else "no briefing files found"
                     raise InputError(f"nothing to {'build' if fresh else 'add'}: {problems}")
                 if not summary.briefings:
                     raise _NothingChangedError  # throw the copy away: the store and its exports stay as they are
-                _finish(store, full_merge=summary.replaced > 0)
+                _finish(store, full_merge=summary.replaced > 0 or writer.replaced)
         except _NothingChangedError:
             _count(open_store(out), summary)
         else:
@@ -150,16 +150,34 @@ def extract_file(path: Path):
 
 
 def _records(files: list, jobs: int) -> Iterator:
-    """(file, record or error) in input order, extracted by ``jobs`` processes."""
+    """(file, record or error) in input order, extracted on ``jobs`` cores.
+
+    With one job this process extracts. With more, ``jobs - 1`` worker processes extract while
+    this one resolves and writes (its bulk loads run on a thread): the work after extraction
+    is a third of the whole and cannot be split, so it gets a core of its own. Only a few
+    files per worker are handed out ahead, so records wait in memory only briefly however
+    long the corpus is.
+    """
     paths = [item for item in files if not isinstance(item, InputError)]
-    if jobs <= 1 or len(paths) < 2:
+    workers = min(jobs - 1, len(paths) - 1)
+    if workers < 1:
         results = map(extract_file, paths)
         pool = None
     else:
         import multiprocessing
+        from collections import deque
 
-        pool = multiprocessing.get_context("spawn").Pool(jobs)
-        results = pool.imap(extract_file, paths, chunksize=4)
+        pool = multiprocessing.get_context("spawn").Pool(workers)
+        queued = iter(paths)
+        ahead = deque(pool.apply_async(extract_file, (path,)) for path in itertools.islice(queued, 8 * workers))
+
+        def in_order() -> Iterator:
+            while ahead:
+                record = ahead.popleft().get()
+                ahead.extend(pool.apply_async(extract_file, (path,)) for path in itertools.islice(queued, 1))
+                yield record
+
+        results = in_order()
     try:
         for item in files:
             yield item, item if isinstance(item, InputError) else next(results)
@@ -217,11 +235,18 @@ def _export(out: Path, store, summary: BuildSummary, turtle: bool = True) -> lis
 
 
 def _count(store, summary: BuildSummary) -> None:
-    from kg.store import query
+    """Entities mentioned per class, relations per kind and triples, for the closing summary.
 
-    for row in query(store, """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c ; cikg:mentionedIn ?b } GROUP BY ?c"""):
+    Each count reads as few rows as it can: every relation triple is written with its evidence,
+    and the default graph is a set, so neither needs a DISTINCT over millions of rows (28 s
+    to 3 s on 4.5 million triples).
+    """
+    from kg.store import query
+    from kg.view import _RELATION_VALUES
+
+    for row in query(store, """SELECT ?c (COUNT(?s) AS ?n) WHERE { { SELECT DISTINCT ?s WHERE { ?s cikg:mentionedIn ?b } }
+                               ?s a ?c } GROUP BY ?c"""):
         summary.entities[row["c"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
-    for row in query(store, """SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?e a cikg:Evidence ;
-                               rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } } GROUP BY ?p"""):
+    for row in query(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o }} GROUP BY ?p"):
         summary.relations[row["p"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
-    summary.triples = int(next(iter(query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")))["n"].value)
+    summary.triples = int(next(iter(query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)

@@ -67,7 +67,8 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 256),
-              help="Processes that extract in parallel (the graph is the same for any number).")
+              help="Cores to use: with N > 1, N-1 processes extract while this one resolves and writes "
+                   "(the graph is the same for any number).")
 @click.option("--turtle/--no-turtle", default=True, show_default=True,
               help="Write graph.ttl. On millions of triples it takes minutes; `kg export` writes it later.")
 @out_option

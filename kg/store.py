@@ -108,12 +108,22 @@ class GraphWriter:
     few tens of thousands of quads is several times faster than inserting quad objects, and
     text batches stay small in memory. Writers only ever change a private copy of the store,
     so the bulk loader's lack of transactions costs nothing.
+
+    The store's loader releases the GIL, so a batch loads on a thread while the next one is
+    resolved and written as text; at most one batch waits, which bounds memory. The default
+    graph is a set: a thing described by every briefing of a batch is loaded there once.
     """
 
     def __init__(self, store: ox.Store, batch: int = 100_000):
+        from concurrent.futures import ThreadPoolExecutor
+
         self.store, self.batch = store, batch
-        self.lines: list[str] = []
+        self.named: list[str] = []
+        self.merged: list[str] = []
         self.pending: set[str] = set()
+        self.replaced = False  # a graph was replaced: the default graph needs `merge_default_graph`
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-bulk-load")
+        self._loading = None
 
     def put(self, iri: str, triples, replace: bool = True) -> None:
         """Write the named graph ``iri`` (`kg.graph.Triples`), replacing an earlier one if ``replace``."""
@@ -121,18 +131,45 @@ class GraphWriter:
             self.flush()
             replace = True
         if replace:
+            self._wait()  # the graph to remove may be in the batch being loaded
             self.store.remove_graph(ox.NamedNode(iri))
-        name = f"<{iri}>"
+            self.replaced = True
+        name = f" <{iri}> .\n"
         for subject, predicate, value in triples:
-            self.lines.append(f"{subject} {predicate} {value} {name} .\n{subject} {predicate} {value} .\n")
+            triple = f"{subject} {predicate} {value}"
+            self.named.append(triple + name)
+            self.merged.append(triple)
         self.pending.add(iri)
-        if len(self.lines) >= self.batch:
+        if len(self.named) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
-        if self.lines:
-            self.store.bulk_load("".join(self.lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        self.lines, self.pending = [], set()
+        """Hand the batch to the loading thread (after the previous one has loaded)."""
+        if self.named:
+            text = "".join(self.named) + " .\n".join(dict.fromkeys(self.merged)) + " .\n"
+            self._wait()
+            self._loading = self._loader.submit(self.store.bulk_load, text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        self.named, self.merged, self.pending = [], [], set()
+
+    def __enter__(self) -> GraphWriter:
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        """Load what is left and wait for it (a loading error is raised here); after an error,
+        only wait for the batch in flight, so nothing writes to a store about to be thrown away."""
+        try:
+            if error_type is None:
+                self.flush()
+                self._wait()
+            elif self._loading is not None:
+                self._loading.exception()
+        finally:
+            self._loader.shutdown(wait=True)
+
+    def _wait(self) -> None:
+        if self._loading is not None:
+            loading, self._loading = self._loading, None
+            loading.result()
 
 
 def stored_briefings(store: ox.Store) -> dict[str, str]:

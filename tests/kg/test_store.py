@@ -219,3 +219,30 @@ def test_too_many_entities_give_an_overview_page(tmp_path, monkeypatch):
     counts = [int(item.rsplit("(", 1)[1].split()[0]) for item in items]
     assert counts == sorted(counts, reverse=True)
     assert items[0].startswith("Ministry of Industry and Information Technology")  # the seeds' busiest node
+
+
+def test_building_on_three_cores_gives_the_same_graph(seed_out, tmp_path):
+    out = tmp_path / "out"
+    result = kg("build", str(SEEDS), "--out", str(out), "--jobs", "3")  # two extracting processes beside this one
+    assert result.exit_code == 0, result.output
+    assert (out / "graph.ttl").read_bytes() == (seed_out / "graph.ttl").read_bytes()
+    assert _nquads(out) == _nquads(seed_out)
+
+
+def test_a_briefing_given_twice_in_one_build_leaves_only_its_later_text(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    text = (SEEDS / f"{LAST}.txt").read_text(encoding="utf-8")
+    (first / f"{LAST}.txt").write_text(text, encoding="utf-8")
+    (second / f"{LAST}.txt").write_text(text[: len(text) // 3], encoding="utf-8")  # the later file: a third of it
+    out = tmp_path / "out"
+    result = kg("build", str(first), str(second), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    store = open_store(out)
+    assert len(list(store.named_graphs())) == 2  # the briefing and the VoID description
+    stale = """SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"""
+    assert list(query(store, stale)) == []  # the default graph holds nothing the earlier text alone said
+    single = tmp_path / "single"
+    assert kg("build", str(second), "--out", str(single)).exit_code == 0
+    assert (out / "graph.ttl").read_bytes() == (single / "graph.ttl").read_bytes()
