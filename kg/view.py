@@ -140,11 +140,13 @@ def who(view, name: str, depth: int = 1) -> WhoResult:
     sources = {node}
     if view.nodes[node]["cls"] == "Sector":
         sources |= {n for n in nx.ancestors(_taxonomy(view), node)}
-    neighbours: list[Neighbour] = []
-    seen: set[tuple[str, str, str]] = set()
+    found: dict[tuple[str, str, str], Neighbour] = {}
+    undirected = view.to_undirected(as_view=True)
     for source in sorted(sources):
-        ego = nx.ego_graph(view, source, radius=depth, undirected=True)
-        lengths = nx.single_source_shortest_path_length(ego.to_undirected(as_view=True), source)
+        # networkx's ego_graph(undirected=True), as views: it deep-copies every edge's evidence
+        # twice, which cost more than reading a hub's relations from the store
+        lengths = nx.single_source_shortest_path_length(undirected, source, cutoff=depth)
+        ego = view if len(lengths) == len(view) else view.subgraph(lengths)  # a view read around the node is all ego
         for head, tail, relation, data in ego.edges(keys=True, data=True):
             if relation == "broader":
                 continue
@@ -158,16 +160,23 @@ def who(view, name: str, depth: int = 1) -> WhoResult:
                 other, direction = (tail, "out") if lengths.get(head, 99) < lengths.get(tail, 99) else (head, "in")
             if other in sources:
                 continue
-            key = (other, relation, direction)
-            if key in seen:
-                continue
-            seen.add(key)
-            info = view.nodes[other]
-            neighbours.append(Neighbour(other, info["label"], info["cls"], relation, direction,
-                                        lengths.get(other, 1), data.get("evidence", [])))
-    neighbours.sort(key=lambda n: (n.distance, n.relation, n.direction, n.label.lower()))
+            evidence, distance = data.get("evidence", []), lengths.get(other, 1)
+            known = found.get((other, relation, direction))
+            if known is None:
+                info = view.nodes[other]
+                found[other, relation, direction] = Neighbour(other, info["label"], info["cls"], relation, direction, distance,
+                                                              evidence)
+            else:  # the same link by several paths (or to several narrower sectors): all its evidence, once
+                known.distance = min(known.distance, distance)
+                known.evidence = _merged(known.evidence, evidence)
+    neighbours = sorted(found.values(), key=lambda n: (n.distance, n.relation, n.direction, n.label.lower()))
     data = view.nodes[node]
     return WhoResult(node, data["label"], data["cls"], data["aliases"], neighbours)
+
+
+def _merged(first: list[dict], second: list[dict]) -> list[dict]:
+    items = {tuple(sorted(item.items())): item for item in (*first, *second)}
+    return sorted(items.values(), key=lambda e: (e["date"], e["briefing"], e["sentence"]))
 
 
 def _taxonomy(view):

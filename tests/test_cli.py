@@ -49,6 +49,15 @@ def test_who_broad_sector_reaches_narrow_sector_relations(run):
     assert any(n["relation"] == "targetsSector" for n in data["neighbours"])
 
 
+def test_who_lists_a_link_to_several_narrower_sectors_once_with_all_its_evidence(run):
+    data = json.loads(run("who", "light industry", "--json").stdout)
+    plan = [n for n in data["neighbours"] if n["label"] == "Implementation plan for the digital transformation of light industry"]
+    assert len(plan) == 1 and plan[0]["relation"] == "targetsSector" and plan[0]["distance"] == 1
+    rules = [e["rule"] for e in plan[0]["evidence"]]
+    assert sorted(rules) == ["targets_sector.at_a_glance", "targets_sector.in_title"]  # the sector itself and one under it
+    assert plan[0]["evidence"] == sorted(plan[0]["evidence"], key=lambda e: (e["date"], e["briefing"], e["sentence"]))
+
+
 def test_who_depth_two_reaches_further(run):
     one = json.loads(run("who", "Ant Group", "--json").stdout)["neighbours"]
     two = json.loads(run("who", "Ant Group", "--depth", "2", "--json").stdout)["neighbours"]
