@@ -80,6 +80,9 @@ def _case_sensitive(alias: str) -> bool:
     return any(ch.isupper() for ch in alias) and (len(words) <= 2 or alias.isupper())
 
 
+_UNEVEN_SPACE = re.compile(r"\s\s|[^\S ]")  # any space but single blanks: the surface needs collapsing
+
+
 class AliasMatcher:
     """One lower-case PhraseMatcher over every alias of every table; forms that must match in
     their own case (acronyms, short capitalised names) are checked on the matched text."""
@@ -115,7 +118,9 @@ class AliasMatcher:
         for match_id, start, end in matches:
             last_start, last_length = offsets[end - 1]
             start_char, end_char = offsets[start][0], last_start + last_length
-            surface = " ".join(text[start_char:end_char].split())
+            surface = text[start_char:end_char]
+            if _UNEVEN_SPACE.search(surface):
+                surface = " ".join(surface.split())
             if surface.lower() in self.lower.get(match_id, ()) or surface in self.exact.get(match_id, ()):
                 entity = self.by_match_id[match_id]
                 found.append(Candidate(start_char, end_char, entity.cls, f"id:{entity.id}", "alias", 3))

@@ -50,7 +50,8 @@ def normalize_text(raw: str) -> str:
         text = _ESCAPED.sub(r"\1", text)
     if "*" in text or "__" in text:
         text = _EMPHASIS.sub(r"\2", text)
-        text = _EMPHASIS.sub(r"\2", text)
+        if "*" in text or "__" in text:  # emphasis inside emphasis
+            text = _EMPHASIS.sub(r"\2", text)
     if "#" in text:
         text = _HEADING.sub("", text)
     if "-\n" in text:

@@ -24,7 +24,8 @@ from extract.segment import Sentences, segment_text
 _ABBREVIATION_DOTS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Co|Ltd|Inc|Corp|No|Nos|St|Dr|Mr|Ms|Mrs|U\.S|U\.K|approx|incl)\.$")
 
 _AFTER_NEWLINE = re.compile(r"\n\s*(?=\S)")
-_FULL_STOP = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'(])|(?<=\.)(?=[A-Z])")
+# opens with the stop itself, so the regex engine skips ahead to the next stop character
+_FULL_STOP = re.compile(r"[.?!]\s+(?=[A-Z\"'(])|\.(?=[A-Z])")
 
 
 def _after_full_stops(text: str) -> set[int]:
@@ -32,7 +33,7 @@ def _after_full_stops(text: str) -> set[int]:
     unless the stop ends an abbreviation such as "e.g." or "Co."."""
     found = set()
     for match in _FULL_STOP.finditer(text):
-        stop = match.start()
+        stop = match.start() + 1
         if text[stop - 1] == "." and _ABBREVIATION_DOTS.search(text[max(0, stop - 13):stop]):
             continue
         found.add(match.end())

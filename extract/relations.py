@@ -95,16 +95,23 @@ def load_pair_rules() -> tuple[PairRule, ...]:
     return tuple(rules)
 
 
-def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]:
-    """Apply the pair rules to every ordered pair of entities inside one sentence."""
-    found = []
-    text = doc._.text
-    sentences = doc._.sentences
+@lru_cache(maxsize=4)
+def _by_labels(rules: tuple[PairRule, ...]) -> dict[tuple[str, str], list[PairRule]]:
+    """The rules that can join a pair of entities, by the pair's labels, in rule order."""
     by_labels: dict[tuple[str, str], list[PairRule]] = {}
     for rule in rules:
         for first_label in rule.first:
             for last_label in rule.last:
                 by_labels.setdefault((first_label, last_label), []).append(rule)
+    return by_labels
+
+
+def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]:
+    """Apply the pair rules to every ordered pair of entities inside one sentence."""
+    found = []
+    text = doc._.text
+    sentences = doc._.sentences
+    by_labels = _by_labels(rules)
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
     for mention in doc._.entities:
         by_sentence.setdefault(sentences.around(mention.start), []).append(mention)

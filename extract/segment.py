@@ -45,6 +45,16 @@ _SECTION = {
     "back": re.compile(r"^\s*(authors?|editors?|editorial staff|publisher|for more information)\s*$|^\s*the authors would like",
                        re.IGNORECASE),
 }
+_LONGEST_HEADING = 40  # characters: longer lines are text, bar the back matter's "The authors would like ..."
+
+
+def _section_heading(line: str) -> str | None:
+    """The section a heading line opens, if it is one; most lines are too long to be one."""
+    if len(line) > _LONGEST_HEADING and not line[:11].lower() == "the authors":
+        return None
+    return next((name for name, pattern in _SECTION.items() if pattern.match(line)), None)
+
+
 _CHINESE_ONLY = re.compile(r"^[\s()（）《》\u3000-\u303f\u4e00-\u9fff\uff00-\uffef0-9\-—,，.Link]*$")
 
 FieldName = str
@@ -234,7 +244,7 @@ def segment_text(text: str) -> Layout:
         if not stripped:
             continue
         start += len(line) - len(line.lstrip())
-        new_section = next((name for name, pattern in _SECTION.items() if pattern.match(stripped)), None)
+        new_section = _section_heading(stripped)
         if section == "contents":
             # A contents block lists the sections too; it ends at the first "MERICS Top 5"
             # heading after its own "Corporate news" entry.
