@@ -141,6 +141,7 @@ def _phrase_rules() -> dict:
         "clauses": {k.lower(): v for k, v in rules["describing_clauses"].items()},
         "clause": re.compile(rf"\s(?:{alternation(rules['describing_clauses'])})\b", re.IGNORECASE),
         "listed": re.compile(rf"\b(?:{alternation(rules['list_cues'])})\s+", re.IGNORECASE),
+        "list_cues": tuple(cue.lower() for cue in rules["list_cues"]),
         "list_item": re.compile(rf"(?:(?:a|an|the|its|their|\d{{4}})\s+)?(?P<item>(?:[a-z][\w-]*\s+){{0,2}}?{topic})"),
         "list_split": re.compile(r",?\s+as well as\s+|,\s+(?:and\s+|or\s+)?"),
         "after_agency": re.compile(rf"\s+(?P<item>(?:[a-z][\w-]*\s+){{0,1}}?(?:{alternation(rules['topic_nouns'])}))"
@@ -235,6 +236,9 @@ Found = tuple[int, int, str, list[tuple[str, int, int]], str]
 def _listed(line: str, base: int) -> list[Found]:
     rules = _phrase_rules()
     found = []
+    lowered = line.lower()
+    if line.isascii() and not any(cue in lowered for cue in rules["list_cues"]):  # far cheaper than the pattern
+        return found
     for cue in rules["listed"].finditer(line):
         region_end = cue.end() + re.search(r"\.\s|[.;:]$|[;:]|$", line[cue.end():]).start()
         separators = list(rules["list_split"].finditer(line, cue.end(), region_end))
@@ -373,26 +377,29 @@ def draft_versions(doc: Doc, documents: list[DocumentMention]) -> list[DocumentM
     first released as a draft on November 10, 2020" names two documents: the draft gets its own
     node, dated, so an analyst sees what changed between the two and when.
     """
-    rules = _draft_rules()
     text = doc._.text
+    if "draft" not in text.lower():  # every rule below needs the word
+        return []
+    rules = _draft_rules()
+    sentences = doc._.sentences
     drafts = []
     for final in documents:
         if "draft" in final.title.lower().split():
             continue
         for start, end in final.spans:
-            sentence_start, sentence_end = doc._.sentences.around(max(start, end - 1))
+            sentence_start, sentence_end = sentences.around(max(start, end - 1))
             match = rules["released_as_draft"].match(text, end, sentence_end)
             if match:
                 dates = all_dates(match.group("when") or "")
                 drafts.append(_draft(final, f"draft {final.title}", match.start(), match.end(), dates[0] if dates else "",
                                      (sentence_start, sentence_end)))
                 break
-    for sentence_start, sentence_end in doc._.sentences:
+    for sentence_start, sentence_end in sentences:
         sentence = text[sentence_start:sentence_end]
         match = rules["earlier_draft"].search(sentence)
         if not match or not rules["final_cue"].search(sentence):
             continue
-        window_start = doc._.sentences.around(sentence_start - 1)[0] if sentence_start else sentence_start
+        window_start = sentences.around(sentence_start - 1)[0] if sentence_start else sentence_start
         before = [(s, d) for d in documents if "draft" not in d.title.lower().split()
                   for s, _ in d.spans if window_start <= s < sentence_start + match.start()]
         if before:
@@ -412,6 +419,7 @@ def find_documents(doc: Doc) -> Doc:
     """spaCy component: every policy document of the briefing, merged by key."""
     layout: Layout = doc._.layout
     text = doc._.text
+    sentences = doc._.sentences
     documents = field_documents(doc, layout)
     by_item: dict[int, list[DocumentMention]] = {}
     for mention in documents:
@@ -428,7 +436,7 @@ def find_documents(doc: Doc) -> Doc:
              or bisect_left(issuer_starts, s.start) < bisect_left(issuer_starts, s.end)]
     for verb_start, start, end, phrase in phrase_documents(text, named, sectors):
         segment = next(s for s in prose if s.start <= start < s.end)
-        sentence_start = max(doc._.sentences.around(verb_start)[0], segment.start)
+        sentence_start = max(sentences.around(verb_start)[0], segment.start)
         issuers = [(e.key, e.start, e.end) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]
         candidates = by_item.get(segment.item, []) if segment.section == "top" and segment.field == "glance" else []
         if candidates:
@@ -452,7 +460,7 @@ def find_documents(doc: Doc) -> Doc:
         if len(title.split()) < 2 or any(a < end and start < b for a, b in taken):
             continue
         segment = next(s for s in prose if s.start <= start < s.end)
-        sentence_start = max(doc._.sentences.around(start)[0], segment.start)
+        sentence_start = max(sentences.around(start)[0], segment.start)
         documents.append(DocumentMention.named(title, start, end, rule, (sentence_start, end), issuers=issuers,
                                                date=segment.date, item=segment.item, section=segment.section))
         taken.append((start, end))

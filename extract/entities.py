@@ -114,7 +114,7 @@ class AliasMatcher:
         if not matches:
             return found
         text = doc._.text
-        offsets = doc.to_array([IDX, LENGTH]).tolist()  # token offsets at once: a Span per match costs more
+        offsets = token_offsets(doc).tolist()  # token offsets at once: a Span per match costs more
         for match_id, start, end in matches:
             last_start, last_length = offsets[end - 1]
             start_char, end_char = offsets[start][0], last_start + last_length
@@ -139,7 +139,7 @@ def _name_patterns() -> dict[str, re.Pattern]:
         # capital letter is not, and trying every capital as a name's start made these the slowest rules.
         "suffix": (re.compile(rf" (?:{alternation(rules['firm_suffixes'])})(?![\w])"),
                    re.compile(rf"(?<![\w']){_CAP}(?: {_CAP}){{0,3}}\Z")),
-        "deal_subject": (re.compile(rf"(?<=\s)(?:{alternation(rules['deal_verbs'])})\b"),
+        "deal_subject": (re.compile(rf"\s(?P<at>{alternation(rules['deal_verbs'])})\b"),
                          re.compile(rf"(?<![\w']){name}\s+\Z")),
         "person": re.compile(rf"\b(?:{alternation(rules['person_titles'])})\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}})\b"),
         # one pass for every class: the head noun that ends the name says which class it is
@@ -151,7 +151,8 @@ def _name_patterns() -> dict[str, re.Pattern]:
             r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
         ),
         "launched_program": _launched_program_pattern(rules["launched_programs"], alternation),
-        "quoted": re.compile(r"(?<![\w])[\"'](?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
+        # the quote first, then the look back: a pattern that opens with a character the engine can skip to
+        "quoted": re.compile(r"[\"'](?<![\w][\"'])(?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
         "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
         # "its hydrogen industry", "China's electrolyzer sector": a determiner before the name keeps
         # verbs and adjectives out ("to identify sectors", "labor-intensive sectors").
@@ -197,9 +198,11 @@ def _norm_key(label: str, text: str) -> str:
 
 
 def _ending_at(text: str, anchor: re.Pattern, before: re.Pattern, reach: int = 160):
-    """(name, anchor) pairs: each anchor word, and the leftmost name that runs up to it."""
+    """(name, anchor) pairs: each anchor word (its group "at", when it has one), and the leftmost
+    name that runs up to it."""
     for found in anchor.finditer(text):
-        name = before.search(text, max(0, found.start() - reach), found.start())
+        at = found.start("at") if "at" in anchor.groupindex else found.start()
+        name = before.search(text, max(0, at - reach), at)
         if name:
             yield name, found
 
@@ -462,6 +465,11 @@ class Mention(NamedTuple):
     rule: str
 
 
+def token_offsets(doc: Doc):
+    """Each token's (character offset, length), as the segmenter read them, or read now."""
+    return doc._.offsets if doc._.offsets is not None else doc.to_array([IDX, LENGTH])
+
+
 def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
     """Write the chosen names to ``doc.ents`` in one array and return them as mentions.
 
@@ -470,7 +478,7 @@ def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
     """
     if not len(doc) or not chosen:
         return []
-    offsets = doc.to_array([IDX, LENGTH])
+    offsets = token_offsets(doc)
     token_starts = offsets[:, 0]
     starts = numpy.searchsorted(token_starts, [c.start for c in chosen], side="right") - 1
     ends = numpy.searchsorted(token_starts, [c.end - 1 for c in chosen], side="right")
@@ -484,17 +492,17 @@ def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
         kept.append((start, end, candidate))
     kept.sort(key=lambda t: t[0])
     strings = doc.vocab.strings
-    size = len(doc)
-    iob, types, kb_ids = [2] * size, [0] * size, [0] * size  # 2: outside every entity
-    starts_list, lengths = token_starts.tolist(), offsets[:, 1].tolist()
+    columns = numpy.zeros((len(doc), 3), dtype="uint64")  # ENT_IOB, ENT_TYPE, ENT_KB_ID per token
+    columns[:, 0] = 2  # outside every entity
     mentions = []
     for start, end, candidate in kept:
-        iob[start:end] = [3] + [1] * (end - start - 1)
-        types[start:end] = [strings.add(candidate.label)] * (end - start)
-        kb_ids[start:end] = [strings.add(candidate.key)] * (end - start)
-        mentions.append(Mention(starts_list[start], starts_list[end - 1] + lengths[end - 1], candidate.label, candidate.key,
-                                candidate.rule))
-    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], numpy.array([iob, types, kb_ids], dtype="uint64").T.copy())
+        columns[start, 0] = 3
+        columns[start + 1:end, 0] = 1
+        columns[start:end, 1] = strings.add(candidate.label)
+        columns[start:end, 2] = strings.add(candidate.key)
+        mentions.append(Mention(int(token_starts[start]), int(token_starts[end - 1] + offsets[end - 1, 1]), candidate.label,
+                                candidate.key, candidate.rule))
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], columns)
     return mentions
 
 

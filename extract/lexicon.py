@@ -100,6 +100,7 @@ def load_rules(name: str) -> dict:
         raise RuleFileError(f"{path}: {error}") from None
 
 
+@lru_cache(maxsize=1 << 16)  # the same names recur in every briefing, and resolution asks again for each
 def name_signature(text: str) -> str:
     """A key that survives case, punctuation, plurals and connectors.
 

@@ -16,7 +16,9 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _HTML_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " "}
-_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+# "**bold**", "*it*", "__bold__": each marker opens with its own character, and only then looks
+# back, so the regex engine can skip ahead to the next "*" or "_"
+_EMPHASIS = re.compile(r"(\*(?<![\w*]\*)\*{0,2}|_(?<![\w*]_)_{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.MULTILINE)
 _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
 _TOC_LEADER = re.compile(r"\.{4,}\s*\d*\s*$|\t+\d+\s*$", re.MULTILINE)

@@ -40,13 +40,14 @@ def _after_full_stops(text: str) -> set[int]:
     return found
 
 
-for _name, _default in (("text", ""), ("layout", None), ("sentences", None), ("entities", None),
+for _name, _default in (("text", ""), ("offsets", None), ("layout", None), ("sentences", None), ("entities", None),
                          ("documents", None), ("relations", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 
-@Language.component("cikg_segmenter", assigns=["doc._.text", "doc._.layout", "doc._.sentences", "token.is_sent_start"])
+@Language.component("cikg_segmenter", assigns=["doc._.text", "doc._.offsets", "doc._.layout", "doc._.sentences",
+                                               "token.is_sent_start"])
 def segment_doc(doc: Doc) -> Doc:
     """Read the briefing's layout and start a sentence at every line and after every full stop.
 
@@ -64,7 +65,7 @@ def segment_doc(doc: Doc) -> Doc:
         doc._.sentences = Sentences((), ())
         return doc
     line_starts = {s.start for s in layout.segments} | {s.value_start for s in layout.segments if s.value_start}
-    offsets = doc.to_array([IDX, LENGTH])
+    offsets = doc._.offsets = doc.to_array([IDX, LENGTH])  # read once: later components need them too
     token_starts = offsets[:, 0]
     candidates = sorted(line_starts | {m.end() for m in _AFTER_NEWLINE.finditer(text)} | _after_full_stops(text))
     positions = numpy.searchsorted(token_starts, candidates)
