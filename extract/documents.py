@@ -164,7 +164,7 @@ def _mask_asides(line: str) -> str:
     A bracket followed by more lower-case words sits inside the phrase; one that ends the
     sentence, "(MIIT notice)", is a source link and still ends it. Offsets are kept.
     """
-    return _ASIDE.sub(lambda m: " " * len(m.group(0)), line)
+    return _ASIDE.sub(lambda m: " " * len(m.group(0)), line) if "(" in line else line
 
 
 def _clean_title(title: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -47,8 +46,7 @@ _HEAD_CLASSES = ("Agency", "Organization", "Place", "Program")
 PRIORITY = {"alias": 3, "abbreviation": 2, "pattern": 1}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A possible entity mention, before overlaps are resolved."""
 
     start: int
@@ -91,12 +89,12 @@ class AliasMatcher:
         # One matcher on lower case; case-sensitive forms are checked on the matched text after.
         # (Two matchers, one per attribute, read the whole Doc twice.)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.by_match_id: dict[int, KnownEntity] = {}
+        self.labels: dict[int, tuple[str, str]] = {}  # match id -> (class, candidate key)
         self.exact: dict[int, set[str]] = {}
         self.lower: dict[int, set[str]] = {}
         for entity in known:
             key = nlp.vocab.strings.add(entity.id)
-            self.by_match_id[key] = entity
+            self.labels[key] = (entity.cls, f"id:{entity.id}")
             forms = []
             for alias in (*entity.aliases, *entity.former_names, *((entity.zh,) if entity.zh else ())):
                 for form in _variants(alias, entity.cls):
@@ -114,17 +112,21 @@ class AliasMatcher:
         if not matches:
             return found
         text = doc._.text
-        offsets = token_offsets(doc).tolist()  # token offsets at once: a Span per match costs more
+        offsets = token_offsets(doc)  # token offsets at once: a Span per match costs more
+        token_starts, token_ends = offsets[:, 0].tolist(), (offsets[:, 0] + offsets[:, 1]).tolist()
         for match_id, start, end in matches:
-            last_start, last_length = offsets[end - 1]
-            start_char, end_char = offsets[start][0], last_start + last_length
+            start_char, end_char = token_starts[start], token_ends[end - 1]
             surface = text[start_char:end_char]
             if _UNEVEN_SPACE.search(surface):
                 surface = " ".join(surface.split())
             if surface.lower() in self.lower.get(match_id, ()) or surface in self.exact.get(match_id, ()):
-                entity = self.by_match_id[match_id]
-                found.append(Candidate(start_char, end_char, entity.cls, f"id:{entity.id}", "alias", 3))
+                cls, key = self.labels[match_id]
+                found.append(Candidate(start_char, end_char, cls, key, "alias", 3))
         return found
+
+
+_SUFFIX_NAME_SPACES = 3  # "China Merchants Energy Shipping Co": at most four words before the suffix
+_HEAD_NAME_SPACES = 8
 
 
 @lru_cache(maxsize=1)
@@ -138,14 +140,14 @@ def _name_patterns() -> dict[str, re.Pattern]:
         # Names that end in a given word are found from that word backwards: the word is rare, a
         # capital letter is not, and trying every capital as a name's start made these the slowest rules.
         "suffix": (re.compile(rf" (?:{alternation(rules['firm_suffixes'])})(?![\w])"),
-                   re.compile(rf"(?<![\w']){_CAP}(?: {_CAP}){{0,3}}\Z")),
+                   re.compile(rf"(?<![\w']){_CAP}(?: {_CAP}){{0,{_SUFFIX_NAME_SPACES}}}\Z"), _SUFFIX_NAME_SPACES),
         "deal_subject": (re.compile(rf"\s(?P<at>{alternation(rules['deal_verbs'])})\b"),
                          re.compile(rf"(?<![\w']){name}\s+\Z")),
         "person": re.compile(rf"\b(?:{alternation(rules['person_titles'])})\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}})\b"),
         # one pass for every class: the head noun that ends the name says which class it is
         "head": (re.compile(rf" (?:{'|'.join(f'(?P<{cls}>{head})' for cls, head in heads.items())})"
                             rf"(?: of(?: the)?(?: {_CAP}){{1,4}})?(?![\w])"),
-                 re.compile(rf"(?<![\w']){_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,8}}\Z")),
+                 re.compile(rf"(?<![\w']){_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,{_HEAD_NAME_SPACES}}}\Z"), _HEAD_NAME_SPACES),
         "program_phrase": re.compile(
             r"\b(?:a|an|the|its|their)\s+(?P<name>(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
             r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
@@ -160,7 +162,11 @@ def _name_patterns() -> dict[str, re.Pattern]:
                              r"(?:industry|industries|sector|sectors)\b"),
         "not_names": set(rules["not_names"]),
         "person_words": tuple(rules["person_titles"]),
-        "program_words": ("pilot", "fund", "scheme", *rules["launched_programs"]["heads"]),
+        # Cues: what a text must contain for the pattern of the same name to match. They open with
+        # a word, not a look back, so the regex engine skips straight to it; most briefings lack them.
+        "launched_program_cue": re.compile(rf"(?:{alternation(rules['launched_programs']['heads'])}) "
+                                           rf"(?:{alternation(rules['launched_programs']['links'])}) "),
+        "program_phrase_cue": re.compile(r"(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? (?:fund|scheme|pilot)\b"),
     }
 
 
@@ -197,12 +203,25 @@ def _norm_key(label: str, text: str) -> str:
     return f"{label}:{name_signature(text)}"
 
 
-def _ending_at(text: str, anchor: re.Pattern, before: re.Pattern, reach: int = 160):
+def _ending_at(text: str, anchor: re.Pattern, before: re.Pattern, spaces: int | None = None, reach: int = 160):
     """(name, anchor) pairs: each anchor word (its group "at", when it has one), and the leftmost
-    name that runs up to it."""
+    name that runs up to it.
+
+    A name ``before`` matches holds at most ``spaces`` spaces (and no other white space), so it
+    starts after that many and one more: the search need not try the positions before.
+    """
+    grouped = "at" in anchor.groupindex
     for found in anchor.finditer(text):
-        at = found.start("at") if "at" in anchor.groupindex else found.start()
-        name = before.search(text, max(0, at - reach), at)
+        at = found.start("at") if grouped else found.start()
+        start = max(0, at - reach)
+        if spaces is not None:
+            space = at
+            for _ in range(spaces + 1):
+                space = text.rfind(" ", start, space)
+                if space < 0:
+                    break
+            start = max(start, space + 1)
+        name = before.search(text, start, at)
         if name:
             yield name, found
 
@@ -211,6 +230,12 @@ def _when_any(text: str, words: tuple[str, ...], pattern: re.Pattern):
     """The pattern's matches, when one of the words it cannot match without occurs at all: a
     substring search is far cheaper than trying the pattern at every position of the text."""
     return pattern.finditer(text) if any(word in text for word in words) else ()
+
+
+def _when_found(text: str, cue: re.Pattern, pattern: re.Pattern):
+    """The pattern's matches, when the text holds its cue, which every match contains: the cue's
+    search skips ahead to its words, far cheaper than trying the pattern at every position."""
+    return pattern.finditer(text) if cue.search(text) else ()
 
 
 def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
@@ -245,9 +270,9 @@ def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
     for name, anchor in _ending_at(text, *patterns["head"]):
         cls = next(c for c in _HEAD_CLASSES if anchor.group(c))
         add(name.start(), text[name.start():anchor.end()], cls, f"{cls.lower()}.head_noun")
-    for match in _when_any(text, patterns["program_words"], patterns["launched_program"]):
+    for match in _when_found(text, patterns["launched_program_cue"], patterns["launched_program"]):
         add(match.start("name"), match.group("name"), "Program", "program.launched")
-    for match in _when_any(text, patterns["program_words"], patterns["program_phrase"]):
+    for match in _when_found(text, patterns["program_phrase_cue"], patterns["program_phrase"]):
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
     for match in patterns["quoted"].finditer(text):
         name = match.group("name")
@@ -339,10 +364,11 @@ def _modifies_other_noun(text: str, candidate: Candidate) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _modifier_contexts() -> tuple[re.Pattern, re.Pattern]:
+def _modifier_contexts() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
     rules = load_rules("names.yml")["sector_modifiers"]
     words = lambda key: "|".join(re.escape(w) for w in rules[key])  # noqa: E731
-    return re.compile(rf"\s+(?:{words('heads')})\b", re.IGNORECASE), re.compile(rf"\b(?:{words('before')})\s+$", re.IGNORECASE)
+    return (re.compile(rf"\s+(?:{words('heads')})\b", re.IGNORECASE), re.compile(rf"\b(?:{words('before')})\s+$", re.IGNORECASE),
+            tuple(w.lower() for w in rules["before"]))
 
 
 def names_other_thing(text: str, start: int, end: int) -> bool:
@@ -351,8 +377,13 @@ def names_other_thing(text: str, start: int, end: int) -> bool:
     Such phrases talk about a quantity or a side effect, not about the industry, so a sector
     node for them would be noise in the graph. The word lists live in ``names.yml``.
     """
-    heads, before = _modifier_contexts()
-    return bool(heads.match(text, end) or before.search(text[max(0, start - 30):start]))
+    heads, before, before_words = _modifier_contexts()
+    if heads.match(text, end):
+        return True
+    window = text[max(0, start - 30):start]
+    if window.isascii() and not window.rstrip().lower().endswith(before_words):  # the pattern needs one of them last
+        return False
+    return bool(before.search(window))
 
 
 def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals) -> list[Candidate]:
@@ -483,27 +514,29 @@ def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
     starts = numpy.searchsorted(token_starts, [c.start for c in chosen], side="right") - 1
     ends = numpy.searchsorted(token_starts, [c.end - 1 for c in chosen], side="right")
     widened = zip(starts.tolist(), ends.tolist(), chosen, strict=True)
-    taken: set[int] = set()
+    taken = bytearray(len(doc))  # 1 where a kept name has a token
     kept = []
     for start, end, candidate in sorted(widened, key=lambda t: (t[0] - t[1], t[0])):  # longest first, then leftmost
-        if start < 0 or end <= start or taken.intersection(range(start, end)):
+        if start < 0 or end <= start or 1 in taken[start:end]:
             continue
-        taken.update(range(start, end))
+        taken[start:end] = b"\x01" * (end - start)
         kept.append((start, end, candidate))
     kept.sort(key=lambda t: t[0])
     strings = doc.vocab.strings
+    labels = {label: strings.add(label) for label in {c.label for _, _, c in kept}}
+    first = numpy.array([start for start, _, _ in kept], dtype=numpy.intp)
+    lengths = numpy.array([end - start for start, end, _ in kept], dtype=numpy.intp)
+    inside = numpy.repeat(first - numpy.cumsum(lengths) + lengths, lengths) + numpy.arange(lengths.sum())  # each entity's tokens
     columns = numpy.zeros((len(doc), 3), dtype="uint64")  # ENT_IOB, ENT_TYPE, ENT_KB_ID per token
     columns[:, 0] = 2  # outside every entity
-    mentions = []
-    for start, end, candidate in kept:
-        columns[start, 0] = 3
-        columns[start + 1:end, 0] = 1
-        columns[start:end, 1] = strings.add(candidate.label)
-        columns[start:end, 2] = strings.add(candidate.key)
-        mentions.append(Mention(int(token_starts[start]), int(token_starts[end - 1] + offsets[end - 1, 1]), candidate.label,
-                                candidate.key, candidate.rule))
+    columns[inside, 0] = 1
+    columns[first, 0] = 3
+    columns[inside, 1] = numpy.repeat(numpy.array([labels[c.label] for _, _, c in kept], dtype="uint64"), lengths)
+    columns[inside, 2] = numpy.repeat(numpy.array([strings.add(c.key) for _, _, c in kept], dtype="uint64"), lengths)
     doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], columns)
-    return mentions
+    token_ends = (token_starts + offsets[:, 1]).tolist()
+    token_starts = token_starts.tolist()
+    return [Mention(token_starts[start], token_ends[end - 1], c.label, c.key, c.rule) for start, end, c in kept]
 
 
 @Language.factory("cikg_entities", requires=["doc._.layout", "doc._.sentences"],

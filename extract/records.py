@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # records are read by kg/, which must not load spaCy
     from spacy.tokens import Doc
@@ -18,8 +18,7 @@ if TYPE_CHECKING:  # records are read by kg/, which must not load spaCy
     from extract.relations import FoundRelation
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """Where a relation is stated: briefing, character offsets, sentence, date, rule, confidence."""
 
     briefing: str
@@ -31,8 +30,7 @@ class Evidence:
     confidence: float
 
 
-@dataclass(frozen=True)
-class EntityRecord:
+class EntityRecord(NamedTuple):
     """One thing named in one briefing, with every surface form the briefing uses for it."""
 
     key: str
@@ -44,8 +42,7 @@ class EntityRecord:
     first_offset: int = 0
 
 
-@dataclass(frozen=True)
-class RelationRecord:
+class RelationRecord(NamedTuple):
     """A relation between two local entity keys, with its evidence."""
 
     head: str

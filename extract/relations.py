@@ -12,8 +12,10 @@ evidence record:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -50,8 +52,7 @@ class PairRule:
     more_examples: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FoundRelation:
+class FoundRelation(NamedTuple):
     """A relation between two local entity keys, with the character span of its evidence."""
 
     head: str
@@ -138,8 +139,21 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
     return found
 
 
-def _within(mentions: list[Mention], spans: list[tuple[int, int]], label: str) -> list[Mention]:
-    return [m for m in mentions if m.label == label and any(a <= m.start and m.end <= b for a, b in spans)]
+def _starting_in(mentions: list[Mention], starts: list[int], start: int, end: int) -> list[Mention]:
+    """The mentions (in text order, with their ``starts``) that start in [start, end)."""
+    return mentions[bisect_left(starts, start):bisect_left(starts, end)]
+
+
+def _within(mentions: list[Mention], starts: list[int], spans: list[tuple[int, int]]) -> list[Mention]:
+    """The mentions (in text order, with their ``starts``) that lie inside one of the spans."""
+    inside = set()
+    for span_start, span_end in spans:
+        index = bisect_left(starts, span_start)
+        while index < len(starts) and starts[index] < span_end:
+            if mentions[index].end <= span_end:
+                inside.add(index)
+            index += 1
+    return [mentions[index] for index in sorted(inside)]
 
 
 def _bounds(sentences: Sentences, start: int, end: int) -> tuple[int, int]:
@@ -153,7 +167,9 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
     text = doc._.text
     sentences = doc._.sentences
     mentions = doc._.entities
-    sectors = [m for m in mentions if m.label == "Sector"]
+    sectors = [m for m in mentions if m.label == "Sector"]  # mentions are in text order
+    programs = [m for m in mentions if m.label == "Program"]
+    sector_starts, program_starts = [m.start for m in sectors], [m.start for m in programs]
     agency_keys = {m.key for m in mentions if m.label == "Agency"}
     for document in documents:
         seen_issuers = set()
@@ -167,10 +183,10 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
             found.append(FoundRelation(document.key, "issuedBy", key, *evidence, rule, 0.95 if from_field else 0.85))
         if document.draft_of:
             found.append(FoundRelation(document.key, "draftOf", document.draft_of, *document.evidence[0], "draft_of.sentence", 0.8))
-        for sector in _within(sectors, document.spans, "Sector"):
+        for sector in _within(sectors, sector_starts, document.spans):
             found.append(FoundRelation(document.key, "targetsSector", sector.key, *_bounds(sentences, sector.start, sector.end),
                                        "targets_sector.in_title", 0.85))
-        for program in _within(mentions, document.spans, "Program"):
+        for program in _within(programs, program_starts, document.spans):
             bounds = _bounds(sentences, program.start, program.end)
             found.append(FoundRelation(document.key, "partOf", program.key, *bounds, "part_of.in_title", 0.8))
             for agency in sorted({key for key, _, _ in document.issuers if key in agency_keys}):
@@ -182,7 +198,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
     for item, item_documents in by_item.items():
         glance = [s for s in layout.segments if s.section == "top" and s.item == item and s.field == "glance"]
         for segment in glance:
-            for sector in [m for m in sectors if segment.start <= m.start < segment.end]:
+            for sector in _starting_in(sectors, sector_starts, segment.start, segment.end):
                 if _MEANS.search(text[sentences.around(sector.start)[0]:sector.start]):
                     continue
                 mentioned_before = [(max(a for a, _ in d.spans[1:] if a <= sector.start), d) for d in item_documents
@@ -195,7 +211,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
             continue
         for start, end in document.spans:
             sentence_start, sentence_end = _bounds(sentences, start, end)
-            for sector in [m for m in sectors if end <= m.start < sentence_end]:
+            for sector in _starting_in(sectors, sector_starts, end, sentence_end):
                 if _MEANS.search(text[end:sector.start]):
                     continue
                 found.append(FoundRelation(document.key, "targetsSector", sector.key, sentence_start, sentence_end,
