@@ -120,8 +120,10 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
         for i, first in enumerate(ents):
             for j in range(i + 1, len(ents)):
                 last = ents[j]
+                if last.start - first.end > _MAX_BETWEEN:
+                    break  # mentions are in text order: every later one is further still
                 candidates = by_labels.get((first.label, last.label))
-                if not candidates or last.start - first.end > _MAX_BETWEEN or first.key == last.key or last.end > sentence_end:
+                if not candidates or first.key == last.key or last.end > sentence_end:
                     continue
                 between = text[first.end:last.start]
                 after = text[last.end:sentence_end]
