@@ -135,7 +135,7 @@ class GraphWriter:
             self.store.remove_graph(ox.NamedNode(iri))
             self.replaced = True
         name = f" <{iri}> .\n"
-        for subject, predicate, value in triples:
+        for subject, predicate, value in dict.fromkeys(triples):  # a sector's ancestors come with each of its children
             triple = f"{subject} {predicate} {value}"
             self.named.append(triple + name)
             self.merged.append(triple)
