@@ -120,15 +120,17 @@ class GraphWriter:
         self.store, self.batch = store, batch
         self.named: list[str] = []
         self.merged: list[str] = []
-        self.pending: set[str] = set()
+        self.pending: set[str] = set()  # graphs in the batch being filled
+        self.written: set[str] = set()  # every graph this writer has written
         self.replaced = False  # a graph was replaced: the default graph needs `merge_default_graph`
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-bulk-load")
         self._loading = None
 
     def put(self, iri: str, triples, replace: bool = True) -> None:
         """Write the named graph ``iri`` (`kg.graph.Triples`), replacing an earlier one if ``replace``."""
-        if iri in self.pending:  # the same briefing twice in one run: the later one wins
-            self.flush()
+        if iri in self.written:  # the same briefing twice in one run: the later one wins
+            if iri in self.pending:
+                self.flush()
             replace = True
         if replace:
             self._wait()  # the graph to remove may be in the batch being loaded
@@ -140,6 +142,7 @@ class GraphWriter:
             self.named.append(triple + name)
             self.merged.append(triple)
         self.pending.add(iri)
+        self.written.add(iri)
         if len(self.named) >= self.batch:
             self.flush()
 

@@ -246,3 +246,19 @@ def test_a_briefing_given_twice_in_one_build_leaves_only_its_later_text(tmp_path
     single = tmp_path / "single"
     assert kg("build", str(second), "--out", str(single)).exit_code == 0
     assert (out / "graph.ttl").read_bytes() == (single / "graph.ttl").read_bytes()
+
+
+def test_a_briefing_given_again_after_a_full_batch_still_replaces_the_first(tmp_path):
+    from kg.graph import Triples
+    from kg.store import GraphWriter
+
+    store = ox.Store(str(tmp_path / "store"))
+    first, second = Triples(), Triples()
+    first.add("<https://example.org/a>", "label", '"first text"')
+    second.add("<https://example.org/a>", "label", '"second text"')
+    with GraphWriter(store, batch=1) as writer:  # every put fills a batch: the first is loading or loaded
+        writer.put(graph_iri("x"), first, replace=False)
+        writer.put(graph_iri("y"), second, replace=False)
+        writer.put(graph_iri("x"), second, replace=False)
+    named = {q.object.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri("x")))}
+    assert named == {"second text"} and writer.replaced
