@@ -125,6 +125,8 @@ class AliasMatcher:
         return found
 
 
+# "a national AI industry investment fund": how a programme phrase opens, up to its last word
+_PROGRAM_PHRASE_START = r"(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
 _SUFFIX_NAME_SPACES = 3  # "China Merchants Energy Shipping Co": at most four words before the suffix
 _HEAD_NAME_SPACES = 8
 
@@ -135,6 +137,8 @@ def _name_patterns() -> dict[str, re.Pattern]:
     alternation = lambda words: "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # noqa: E731
     name = rf"{_CAP}(?:[ \-]{_CAP}){{0,4}}"
     heads = {cls: alternation(words) for cls, words in rules["head_nouns"].items()}
+    launched = rules["launched_programs"]
+    launched_head = rf"(?:{alternation(launched['heads'])}) (?:{alternation(launched['links'])}) "  # "pilot program for "
     return {
         "descriptor": re.compile(rf"\b(?:{alternation(rules['firm_descriptors'])})\s+(?P<name>{name})"),
         # Names that end in a given word are found from that word backwards: the word is rare, a
@@ -148,11 +152,9 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "head": (re.compile(rf" (?:{'|'.join(f'(?P<{cls}>{head})' for cls, head in heads.items())})"
                             rf"(?: of(?: the)?(?: {_CAP}){{1,4}})?(?![\w])"),
                  re.compile(rf"(?<![\w']){_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,{_HEAD_NAME_SPACES}}}\Z"), _HEAD_NAME_SPACES),
-        "program_phrase": re.compile(
-            r"\b(?:a|an|the|its|their)\s+(?P<name>(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
-            r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"
-        ),
-        "launched_program": _launched_program_pattern(rules["launched_programs"], alternation),
+        "program_phrase": re.compile(rf"\b(?:a|an|the|its|their)\s+(?P<name>{_PROGRAM_PHRASE_START}"
+                                     r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"),
+        "launched_program": _launched_program_pattern(launched_head, rules["launched_programs"], alternation),
         # the quote first, then the look back: a pattern that opens with a character the engine can skip to
         "quoted": re.compile(r"[\"'](?<![\w][\"'])(?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
         "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
@@ -164,9 +166,8 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "person_words": tuple(rules["person_titles"]),
         # Cues: what a text must contain for the pattern of the same name to match. They open with
         # a word, not a look back, so the regex engine skips straight to it; most briefings lack them.
-        "launched_program_cue": re.compile(rf"(?:{alternation(rules['launched_programs']['heads'])}) "
-                                           rf"(?:{alternation(rules['launched_programs']['links'])}) "),
-        "program_phrase_cue": re.compile(r"(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? (?:fund|scheme|pilot)\b"),
+        "launched_program_cue": re.compile(launched_head),
+        "program_phrase_cue": re.compile(rf"{_PROGRAM_PHRASE_START}(?:fund|scheme|pilot)\b"),
     }
 
 
@@ -182,11 +183,11 @@ def _only_places_before_suffix(name: str) -> bool:
     return len(words) >= 2 and all(w in _place_words() for w in words[:-1])
 
 
-def _launched_program_pattern(rules: dict, alternation) -> re.Pattern:
+def _launched_program_pattern(head: str, rules: dict, alternation) -> re.Pattern:
     lead_in = alternation(rules["lead_in"])
     return re.compile(
         rf"\b(?:{alternation(rules['verbs'])})\s+(?:(?:{lead_in})\s+)*"
-        rf"(?P<name>(?:{alternation(rules['heads'])}) (?:{alternation(rules['links'])}) [^,.;:()\n\"]{{5,90}}?)"
+        rf"(?P<name>{head}[^,.;:()\n\"]{{5,90}}?)"
         r"(?=[,.;:(\n\"]|\s(?:which|that|allowing|while|by 20\d\d|in order)\b|$)"
     )
 
