@@ -82,13 +82,12 @@ def median_seconds(action, repeat: int) -> float:
 
 
 def who_latency(out: Path, name: str) -> tuple[float, float]:
-    """`kg who` in-process (store already open) and as a command (start-up included), seconds."""
-    from kg.index import INDEX_FILE, find
-    from kg.store import open_store
-    from kg.view import who_in_store
+    """`kg who` in-process (index already open) and as a command (start-up included), seconds."""
+    from kg.index import Index
+    from kg.view import who_in_index
 
-    store = open_store(out)
-    warm = median_seconds(lambda: who_in_store(store, find(out / INDEX_FILE, name)), 20)
+    index = Index(out)
+    warm = median_seconds(lambda: who_in_index(index, index.find(name)), 20)
     cold = median_seconds(lambda: subprocess.run([*KG, "who", name, "--out", str(out)], capture_output=True, check=True), 3)
     return warm, cold
 
@@ -189,16 +188,17 @@ def write_times(out: Path) -> tuple[float, float]:
     """Seconds to write graph.ttl and graph.html again from the built store."""
     from kg.export import export
     from kg.html import write_html
-    from kg.index import INDEX_FILE, find
+    from kg.index import Index
     from kg.store import open_store
-    from kg.view import incident_view
+    from kg.view import neighbourhood
 
     store = open_store(out)
     started = time.perf_counter()
     export(store, "turtle", out / "graph.ttl")
     turtle = time.perf_counter() - started
     started = time.perf_counter()
-    view = incident_view(store, {find(out / INDEX_FILE, "CATL")}, 2)
+    index = Index(out)
+    view = neighbourhood(index, {index.find("CATL")}, 2)
     write_html(out / "bench.html", view)
     return turtle, time.perf_counter() - started, view.number_of_nodes()
 
@@ -258,7 +258,7 @@ def main() -> None:
     lines += [f"## `kg who` on the {size:,}-briefing graph", ""]
     for name, kind in (("CATL", "a firm"), ("Ministry of Industry and Information Technology", "the busiest hub")):
         warm, cold = who_latency(out, name)
-        lines.append(f"- `kg who \"{name}\"` ({kind}): in one process, store open: **{warm * 1000:.0f} ms** (median of 20); "
+        lines.append(f"- `kg who \"{name}\"` ({kind}): in one process, index open: **{warm * 1000:.0f} ms** (median of 20); "
                      f"as a command with start-up: {cold * 1000:.0f} ms (median of 3).")
     start = startup_seconds(out)
     lines += [f"- a command that does not extract (`kg query 'ASK {{}}'`) starts and answers in {start * 1000:.0f} ms.", ""]

@@ -153,12 +153,11 @@ def who(name: str, depth: int, since, until, as_json: bool, out: Path) -> None:
         kg who "Little Giants" --depth 2 --json
         kg who CATL --since 2024-06-01 --until 2025-03-31
     """
-    from kg.index import INDEX_FILE, find
-    from kg.store import open_store
-    from kg.view import who_in_store
+    from kg.index import Index
+    from kg.view import who_in_index
 
-    store = open_store(out)
-    result = who_in_store(store, find(out / INDEX_FILE, name), depth, _day(since), _day(until))
+    index = Index(out)
+    result = who_in_index(index, index.find(name), depth, _day(since), _day(until))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -193,12 +192,11 @@ def timeline(name: str, since, until, as_json: bool, out: Path) -> None:
     Example:
         kg timeline MIIT --since 2024-12-01
     """
-    from kg.index import INDEX_FILE, find
-    from kg.store import open_store
+    from kg.index import Index
     from kg.view import timeline as events_of
 
-    store = open_store(out)
-    events = events_of(store, find(out / INDEX_FILE, name), _day(since), _day(until))
+    index = Index(out)
+    events = events_of(index, index.find(name), _day(since), _day(until))
     if as_json:
         click.echo(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
         return
@@ -288,15 +286,16 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
     from kg.errors import KgError
     from kg.export import MAX_HTML_NODES, entity_count
     from kg.html import write_html
-    from kg.index import INDEX_FILE, find
+    from kg.index import Index
     from kg.store import open_store
-    from kg.view import incident_view, view_from_store, within_dates
+    from kg.view import neighbourhood, view_from_store, within_dates
 
     store = open_store(out)
     target = output or out / "graph.html"
     if focus:
-        center = find(out / INDEX_FILE, focus)
-        view = within_dates(incident_view(store, {center}, depth), _day(since), _day(until))
+        index = Index(out)
+        center = index.find(focus)
+        view = within_dates(neighbourhood(index, {center}, depth), _day(since), _day(until))
         if view.number_of_nodes() > MAX_HTML_NODES:
             raise KgError(f"{view.number_of_nodes():,} nodes within {depth} hops of {focus!r}: too many to draw; "
                           "use a smaller --depth or --since/--until")

@@ -90,7 +90,6 @@ def write_exports(out: Path, store: ox.Store, turtle: bool = True) -> list[Path]
     outputs, and the store answers every query without it (`kg export` writes it on demand).
     """
     from kg.html import write_html
-    from kg.index import INDEX_FILE, write_index
     from kg.view import view_from_store
 
     if turtle:
@@ -104,8 +103,8 @@ def write_exports(out: Path, store: ox.Store, turtle: bool = True) -> list[Path]
         write_html(out / "graph.html", view_from_store(store))
     else:
         write_overview(out / "graph.html", store, total)
-    write_index(store, out / INDEX_FILE)
-    return [out / name for name in OUTPUTS if turtle or name != "graph.ttl"] + [out / INDEX_FILE]
+    (out / "names.sqlite").unlink(missing_ok=True)  # earlier versions kept a name index here; it is in the store's folder now (kg.index)
+    return [out / name for name in OUTPUTS if turtle or name != "graph.ttl"]
 
 
 def entity_count(store: ox.Store) -> int:

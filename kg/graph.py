@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -145,7 +146,7 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
         head, tail, predicate = _iri(entity_iri(relation.head)), _iri(entity_iri(relation.tail)), _iri(CIKG[relation.relation])
         triples.append((head, predicate, tail))
         evidence = relation.evidence
-        record = _iri(evidence_iri(evidence.briefing, evidence.start, evidence.end, relation.relation, relation.head, relation.tail))
+        record = _iri(_evidence_iri(relation))
         triples.add(record, "type", P["Evidence"])
         triples.add(record, "subject", head)
         triples.add(record, "predicate", predicate)
@@ -160,6 +161,33 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
         if evidence.date:
             triples.add(record, "date", literal(evidence.date, datatype="date"))
     return triples
+
+
+class EvidenceRow(NamedTuple):
+    """One evidence record as the index keeps it (`kg.index`): what `briefing_graph` states about it."""
+
+    id: str
+    briefing: str
+    head: str
+    relation: str
+    tail: str
+    sentence: str
+    date: str
+    rule: str
+    confidence: float
+
+
+def evidence_rows(resolved) -> list[EvidenceRow]:
+    """The evidence records of `briefing_graph` (same IRIs, same values), as rows for the index."""
+    briefing = resolved.record.id
+    return [EvidenceRow(str(_evidence_iri(r)), briefing, str(entity_iri(r.head)), r.relation, str(entity_iri(r.tail)),
+                        r.evidence.sentence, r.evidence.date or "", r.evidence.rule, float(f"{r.evidence.confidence:.2f}"))
+            for r in resolved.relations]
+
+
+def _evidence_iri(relation) -> URIRef:
+    evidence = relation.evidence
+    return evidence_iri(evidence.briefing, evidence.start, evidence.end, relation.relation, relation.head, relation.tail)
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """The embedded store: the built graph on disk in pyoxigraph, one named graph per briefing.
 
-Readers (`kg who`, `kg query`, `kg html`, `kg serve`) open it read-only and never re-parse
-Turtle. Writers (`kg build`, `kg add`, `kg remove`) hold a lock on the output folder, change a
+Readers (`kg query`, `kg html`, `kg serve`) open it read-only and never re-parse Turtle; `kg
+who` and `kg timeline` read the index kept in its folder (`kg.index`). Writers (`kg build`, `kg add`, `kg remove`) hold a lock on the output folder, change a
 copy of the store and swap it in with renames, so a killed write leaves the previous store,
 and the files exported from it, intact. The default graph seen by queries is the merge of the
 briefing graphs, rebuilt after each change: a briefing's triples go with its named graph.
@@ -58,13 +58,18 @@ def _recover(out: Path) -> None:
             break
 
 
-def open_store(out: Path) -> ox.Store:
-    """The built store, read-only; a clear error when nothing was built in ``out``."""
+def store_folder(out: Path) -> Path:
+    """The built store's folder; a clear error when nothing was built in ``out``."""
     _recover(out)
     path = store_path(out)
     if not path.is_dir():
         raise GraphNotBuiltError(f"No graph in {str(out)!r}. Run `kg build seeds --out {out}` first.")
-    return ox.Store.read_only(str(path))
+    return path
+
+
+def open_store(out: Path) -> ox.Store:
+    """The built store, read-only; a clear error when nothing was built in ``out``."""
+    return ox.Store.read_only(str(store_folder(out)))
 
 
 def query(store: ox.Store, sparql: str, substitutions: dict | None = None):
@@ -222,11 +227,13 @@ def locked(out: Path) -> Iterator[None]:
 
 
 @contextmanager
-def writable_copy(out: Path, fresh: bool) -> Iterator[ox.Store]:
-    """A store to change: empty (``fresh``) or a copy of the current one; swapped in on success.
+def writable_copy(out: Path, fresh: bool) -> Iterator[tuple[ox.Store, Path]]:
+    """A store to change and its folder: empty (``fresh``) or a copy of the current one; swapped in on success.
 
     Must run inside `locked`. On any error, or if the process is killed, the copy is thrown
-    away (or left as a hidden folder) and the current store stays as it was.
+    away (or left as a hidden folder) and the current store stays as it was. Files written
+    into the folder (the index, `kg.index`) are swapped in with the store; the store's
+    database keeps to its own files.
     """
     _recover(out)
     for stale in out.glob(".store-work-*"):
@@ -237,7 +244,7 @@ def writable_copy(out: Path, fresh: bool) -> Iterator[ox.Store]:
         ox.Store.read_only(str(current)).backup(str(work))
     store = ox.Store(str(work))
     try:
-        yield store
+        yield store, work
         store.flush()
     except BaseException:
         del store

@@ -143,7 +143,7 @@ def test_a_killed_build_leaves_the_previous_graph_intact(tmp_path):
 
     out = tmp_path / "out"
     assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0
-    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.html", "void.ttl", "names.sqlite")}
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.html", "void.ttl", "store/index.sqlite")}
     corpus = tmp_path / "corpus"
     generate(150, corpus)
     process = subprocess.Popen([*KG, "build", str(corpus), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
