@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from extract.lexicon import name_signature
 from kg.errors import GraphNotBuiltError, UnknownNameError
-from kg.namespace import ID
+from kg.terms import ID_IRI
 
 INDEX_FILE = "index.sqlite"
 VERSION = 2  # PRAGMA user_version; an index of another version is rebuilt from the store
@@ -174,7 +174,7 @@ class Index:
         exactly so, then the best connected, wins. No match raises `UnknownNameError` with the
         closest names.
         """
-        for candidate in (name, f"{ID}{name}"):  # an IRI, or an id such as "agency/miit"
+        for candidate in (name, f"{ID_IRI}{name}"):  # an IRI, or an id such as "agency/miit"
             if self.db.execute("SELECT 1 FROM nodes WHERE node = ?", (candidate,)).fetchone():
                 return candidate
         rows = self.db.execute("""SELECT names.node, MAX(names.name = ?), nodes.degree FROM names JOIN nodes USING (node)

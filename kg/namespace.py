@@ -5,14 +5,18 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ID = Namespace("https://w3id.org/cikg/id/")
+from kg.terms import CLASSES, ID_IRI, ONTOLOGY_IRI, RELATIONS, SCORED_RELATIONS, SYMMETRIC
+
+__all__ = ["CIKG", "CLASSES", "ID", "RELATIONS", "SCORED_RELATIONS", "SYMMETRIC"]
+
+ID = Namespace(ID_IRI)
 
 
 class CIKG(DefinedNamespace):
     """Terms of ontology/cikg.ttl. A misspelt term raises instead of minting a wrong IRI."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/cikg/ontology#")
+    _NS = Namespace(ONTOLOGY_IRI)
 
     Entity: URIRef
     Agency: URIRef
@@ -46,11 +50,3 @@ class CIKG(DefinedNamespace):
     endChar: URIRef
     sourceFile: URIRef
     sourceDigest: URIRef
-
-
-CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")
-RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
-             "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
-# Relations the gold annotations define; `kg eval` scores only these (drafts are not annotated).
-SCORED_RELATIONS = RELATIONS[:-1]
-SYMMETRIC = frozenset({"partnersWith", "mergesWith"})

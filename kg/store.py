@@ -1,10 +1,11 @@
 """The embedded store: the built graph on disk in pyoxigraph, one named graph per briefing.
 
 Readers (`kg query`, `kg html`, `kg serve`) open it read-only and never re-parse Turtle; `kg
-who` and `kg timeline` read the index kept in its folder (`kg.index`). Writers (`kg build`, `kg add`, `kg remove`) hold a lock on the output folder, change a
-copy of the store and swap it in with renames, so a killed write leaves the previous store,
-and the files exported from it, intact. The default graph seen by queries is the merge of the
-briefing graphs, rebuilt after each change: a briefing's triples go with its named graph.
+who` and `kg timeline` read the index kept in its folder (`kg.index`). Writers (`kg build`,
+`kg add`, `kg remove`) hold a lock on the output folder, change a copy of the store and swap it
+in with renames, so a killed write leaves the previous store, and the files exported from it,
+intact. The default graph seen by queries is the merge of the briefing graphs, rebuilt after
+each change: a briefing's triples go with its named graph.
 """
 
 from __future__ import annotations
@@ -19,17 +20,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.errors import GraphNotBuiltError, KgError
-from kg.namespace import CIKG, ID
+from kg.terms import ID_IRI, ONTOLOGY_IRI
 
 GRAPH_NS = "https://w3id.org/cikg/graph/"
 VOID_GRAPH = f"{GRAPH_NS}void"
 STORE_DIR = "store"
 LOCK_FILE = ".kg.lock"
 PREFIXES = {
-    "cikg": str(CIKG._NS), "id": str(ID), "skos": "http://www.w3.org/2004/02/skos/core#",
+    "cikg": ONTOLOGY_IRI, "id": ID_IRI, "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#", "void": "http://rdfs.org/ns/void#",
@@ -96,6 +96,8 @@ def put_graph(store: ox.Store, iri: str, triples, merge: bool = True) -> None:
     graphs as long as graphs are only added; replacing or removing one needs
     `merge_default_graph`.
     """
+    from rdflib import Graph
+
     name = ox.NamedNode(iri)
     store.remove_graph(name)
     if isinstance(triples, Graph):
@@ -195,11 +197,11 @@ def stored_nodes(store: ox.Store) -> Iterator:
     nodes: dict[str, Node] = {}
     for row in query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} ?s a ?c ; skos:prefLabel ?label .
                                 OPTIONAL {{ ?s dcterms:date ?date }} }}"""):
-        node_id = row["s"].value.removeprefix(str(ID))
+        node_id = row["s"].value.removeprefix(ID_IRI)
         nodes.setdefault(node_id, Node(node_id, row["c"].value.rsplit("#", 1)[-1], row["label"].value,
                                        date=row["date"].value if row["date"] else ""))
     for row in query(store, "SELECT DISTINCT ?s ?name WHERE { ?s skos:altLabel ?name }"):
-        node = nodes.get(row["s"].value.removeprefix(str(ID)))
+        node = nodes.get(row["s"].value.removeprefix(ID_IRI))
         if node is not None:
             (node.zh if row["name"].language == "zh" else node.aliases).add(row["name"].value)
     return iter(nodes.values())

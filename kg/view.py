@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-
-from rdflib import RDF, RDFS, Graph
-from rdflib.namespace import DCTERMS, SKOS
+from typing import TYPE_CHECKING
 
 from kg.errors import UnknownNameError
-from kg.namespace import CIKG, CLASSES, ID, RELATIONS
 from kg.resolve import signature
+from kg.terms import CLASSES, ID_IRI, RELATIONS
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 def evidence_order(item: dict) -> tuple:
@@ -28,6 +29,10 @@ def evidence_order(item: dict) -> tuple:
 def to_networkx(graph: Graph):
     """MultiDiGraph of entities; edge key = relation name, attribute ``evidence`` = list of dicts."""
     import networkx as nx
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import DCTERMS, SKOS
+
+    from kg.namespace import CIKG
 
     view = nx.MultiDiGraph()
     for cls in CLASSES:
@@ -92,8 +97,8 @@ def find_node(view, name: str) -> str:
     """The node a user means: exact id, then label or alias ignoring case and punctuation."""
     if name in view:
         return name
-    if not any(ch.isspace() for ch in name) and f"{ID}{name}" in view:
-        return f"{ID}{name}"
+    if not any(ch.isspace() for ch in name) and f"{ID_IRI}{name}" in view:
+        return f"{ID_IRI}{name}"
     wanted = signature(name)
     ranked = []
     for node, data in view.nodes(data=True):

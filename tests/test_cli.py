@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,17 @@ def test_who_unknown_name_suggests_and_fails(run):
     assert result.exit_code == 1
     assert "No entity named 'Ministry of Industri'" in result.output
     assert "Did you mean" in result.output
+
+
+def test_who_and_timeline_answer_without_loading_spacy_or_rdflib(seed_out):
+    """Importing those takes longer than answering from the index, so neither command may need them."""
+    script = ("import sys\nfrom kg.cli import cli\ntry:\n    cli(sys.argv[1:])\nexcept SystemExit as done:\n    assert not done.code\n"
+              "print(sorted(name for name in ('spacy', 'rdflib') if name in sys.modules))")
+    for command in ("who", "timeline"):
+        answered = subprocess.run([sys.executable, "-c", script, command, "MIIT", "--out", str(seed_out)], capture_output=True,
+                                  text=True, check=True)
+        assert "Ministry of Industry and Information Technology" in answered.stdout
+        assert answered.stdout.splitlines()[-1] == "[]", answered.stdout.splitlines()[-1]
 
 
 def test_query_policies_issued_by_miit_with_dates(run):

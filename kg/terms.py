@@ -1,0 +1,18 @@
+"""The ontology's IRIs and term names as plain strings.
+
+`kg who` and `kg timeline` answer from the index (`kg.index`) and never need rdflib, which
+takes longer to import (150 ms) than they take to answer; they read these. `kg.namespace`
+builds rdflib namespaces from the same strings.
+"""
+
+from __future__ import annotations
+
+ONTOLOGY_IRI = "https://w3id.org/cikg/ontology#"
+ID_IRI = "https://w3id.org/cikg/id/"
+
+CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")
+RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
+             "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
+# Relations the gold annotations define; `kg eval` scores only these (drafts are not annotated).
+SCORED_RELATIONS = RELATIONS[:-1]
+SYMMETRIC = frozenset({"partnersWith", "mergesWith"})
