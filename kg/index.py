@@ -39,6 +39,7 @@ CREATE INDEX evidence_by_tail ON evidence (tail);
 CREATE TABLE nodes (node TEXT PRIMARY KEY, label TEXT, cls TEXT, date TEXT, degree INTEGER);
 CREATE TABLE names (signature TEXT, name TEXT, node TEXT, kind TEXT);
 CREATE INDEX names_by_signature ON names (signature);
+CREATE INDEX names_by_node ON names (node);
 CREATE TABLE broader (narrow TEXT, broad TEXT);
 CREATE INDEX broader_by_broad ON broader (broad);
 PRAGMA user_version = {VERSION};

@@ -142,8 +142,10 @@ class WhoResult:
 def who(view, name: str, depth: int = 1) -> WhoResult:
     """Who is connected to ``name``: neighbours within ``depth`` hops, grouped by relation.
 
-    Depth follows networkx's `ego_graph(G, n, radius=depth, undirected=True)`. Narrower sectors
-    count as the sector itself, so their neighbours are listed too.
+    Depth follows networkx's `ego_graph(G, n, radius=depth, undirected=True)` over the domain
+    relations. Narrower sectors count as the sector itself, so their neighbours are listed too;
+    the taxonomy is not a hop, so a whole graph (`to_networkx`) and a node's neighbourhood read
+    from the index (`neighbourhood`) give the same answer.
     """
     import networkx as nx
 
@@ -152,14 +154,13 @@ def who(view, name: str, depth: int = 1) -> WhoResult:
     if view.nodes[node]["cls"] == "Sector":
         sources |= {n for n in nx.ancestors(_taxonomy(view), node)}
     found: dict[tuple[str, str, str], Neighbour] = {}
-    undirected = view.to_undirected(as_view=True)
+    undirected = nx.subgraph_view(view, filter_edge=lambda head, tail, relation: relation != "broader").to_undirected(as_view=True)
     for source in sorted(sources):
-        # networkx's ego_graph(undirected=True), as views: it deep-copies every edge's evidence
-        # twice, which cost more than reading a hub's relations from the store
+        # networkx's ego_graph(undirected=True) without its copies: it deep-copies every edge's
+        # evidence twice, which cost more than reading a hub's relations from the index
         lengths = nx.single_source_shortest_path_length(undirected, source, cutoff=depth)
-        ego = view if len(lengths) == len(view) else view.subgraph(lengths)  # a view read around the node is all ego
-        for head, tail, relation, data in ego.edges(keys=True, data=True):
-            if relation == "broader":
+        for head, tail, relation, data in view.out_edges(lengths, keys=True, data=True):
+            if relation == "broader" or tail not in lengths:
                 continue
             if head in sources:
                 other, direction = tail, "out"
