@@ -290,9 +290,8 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
     from kg.store import open_store
     from kg.view import neighbourhood, view_from_store, within_dates
 
-    store = open_store(out)
     target = output or out / "graph.html"
-    if focus:
+    if focus:  # a part of the graph: read from the index alone
         index = Index(out)
         center = index.find(focus)
         view = within_dates(neighbourhood(index, {center}, depth), _day(since), _day(until))
@@ -300,10 +299,12 @@ def html(focus: str | None, depth: int, since, until, output: Path | None, out: 
             raise KgError(f"{view.number_of_nodes():,} nodes within {depth} hops of {focus!r}: too many to draw; "
                           "use a smaller --depth or --since/--until")
         view = nx.ego_graph(view, center, radius=depth, undirected=True) if center in view else view.subgraph([]).copy()
-    elif entity_count(store) > MAX_HTML_NODES:
-        raise KgError(f"the graph has {entity_count(store):,} entities, more than {MAX_HTML_NODES:,} can be drawn usefully; "
-                      "use --focus NAME [--depth N]")
     else:
+        store = open_store(out)
+        total = entity_count(store)
+        if total > MAX_HTML_NODES:
+            raise KgError(f"the graph has {total:,} entities, more than {MAX_HTML_NODES:,} can be drawn usefully; "
+                          "use --focus NAME [--depth N]")
         view = within_dates(view_from_store(store), _day(since), _day(until))
     write_html(target, view)
     click.echo(f"Wrote {target}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges")

@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -163,22 +162,10 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
     return triples
 
 
-class EvidenceRow(NamedTuple):
-    """One evidence record as the index keeps it (`kg.index`): what `briefing_graph` states about it."""
+def evidence_rows(resolved) -> list:
+    """The evidence records of `briefing_graph` (same IRIs, same values), as `kg.index.EvidenceRow`s."""
+    from kg.index import EvidenceRow
 
-    id: str
-    briefing: str
-    head: str
-    relation: str
-    tail: str
-    sentence: str
-    date: str
-    rule: str
-    confidence: float
-
-
-def evidence_rows(resolved) -> list[EvidenceRow]:
-    """The evidence records of `briefing_graph` (same IRIs, same values), as rows for the index."""
     briefing = resolved.record.id
     return [EvidenceRow(str(_evidence_iri(r)), briefing, str(entity_iri(r.head)), r.relation, str(entity_iri(r.tail)),
                         r.evidence.sentence, r.evidence.date or "", r.evidence.rule, float(f"{r.evidence.confidence:.2f}"))

@@ -60,6 +60,20 @@ def _version(path: Path) -> int:
         return 0
 
 
+class EvidenceRow(NamedTuple):
+    """One evidence record as the evidence table holds it: what the briefing graph states about it."""
+
+    id: str
+    briefing: str
+    head: str
+    relation: str
+    tail: str
+    sentence: str
+    date: str
+    rule: str
+    confidence: float
+
+
 class IndexWriter:
     """The index of a store being written: evidence rows per briefing as they come, the rest at `finish`.
 
@@ -70,7 +84,6 @@ class IndexWriter:
 
     def __init__(self, folder: Path, store, previous: Path | None):
         self.path = index_file(folder)
-        self.path.unlink(missing_ok=True)
         carried = previous is not None and previous.is_file() and _version(previous) == VERSION
         if carried:
             shutil.copyfile(previous, self.path)
@@ -78,7 +91,9 @@ class IndexWriter:
         if not carried:
             self.db.executescript(_SCHEMA)
             if previous is not None:
-                self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _stored_evidence(store))
+                from kg.store import stored_evidence
+
+                self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stored_evidence(store))
 
     def put(self, briefing: str, rows: Iterable[tuple]) -> None:
         """Make ``rows`` the evidence of ``briefing``, replacing what an earlier text of it gave."""
@@ -90,22 +105,17 @@ class IndexWriter:
 
     def finish(self, store) -> None:
         """Describe the nodes, names and sector taxonomy of the finished store, and commit."""
-        from kg.store import query
-        from kg.view import _CLASS_VALUES
+        from kg.store import query, stored_nodes
 
         db = self.db
         db.execute("DELETE FROM nodes")
         db.execute("DELETE FROM names")
         db.execute("DELETE FROM broader")
-        db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?, ?, 0)", (
-            (row["s"].value, row["label"].value, row["c"].value.rsplit("#", 1)[-1], row["date"].value if row["date"] else "")
-            for row in query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }}
-                                        ?s a ?c ; skos:prefLabel ?label . OPTIONAL {{ ?s dcterms:date ?date }} }}""")))
-        names = query(store, """SELECT DISTINCT ?s ?name ?kind WHERE {
-            { ?s skos:prefLabel ?name BIND("label" AS ?kind) } UNION { ?s skos:altLabel ?name BIND("alias" AS ?kind) } }""")
-        db.executemany("INSERT INTO names SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM nodes WHERE node = ?3)", (
-            (name_signature(row["name"].value), row["name"].value, row["s"].value,
-             "zh" if row["name"].language == "zh" else row["kind"].value) for row in names))
+        nodes = list(stored_nodes(store))
+        db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, 0)", ((f"{ID_IRI}{n.id}", n.label, n.cls, n.date) for n in nodes))
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", (
+            (name_signature(name), name, f"{ID_IRI}{n.id}", kind) for n in nodes
+            for name, kind in ((n.label, "label"), *((a, "alias") for a in n.aliases), *((z, "zh") for z in n.zh))))
         db.executemany("INSERT INTO broader VALUES (?, ?)",
                        ((row["s"].value, row["o"].value) for row in query(store, "SELECT DISTINCT ?s ?o WHERE { ?s skos:broader ?o }")))
         # every relation is written with its evidence, so the evidence rows count each node's neighbours
@@ -122,31 +132,6 @@ class IndexWriter:
 
     def __exit__(self, *error) -> None:
         self.close()
-
-
-def _stored_evidence(store) -> Iterable[tuple]:
-    """Every evidence record of the store as an index row (`kg.graph.EvidenceRow`)."""
-    from kg.store import query
-
-    for row in query(store, """SELECT ?e ?briefing ?s ?p ?o ?sentence ?date ?rule ?confidence WHERE {
-            ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cikg:sentence ?sentence ;
-               cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
-            ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } }"""):
-        yield (row["e"].value, row["briefing"].value, row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value,
-               row["sentence"].value, row["date"].value if row["date"] else "", row["rule"].value, float(row["confidence"].value))
-
-
-class Link(NamedTuple):
-    """One evidence record of a relation, as `Index.links` reads it."""
-
-    head: str
-    relation: str
-    tail: str
-    sentence: str
-    briefing: str
-    date: str
-    rule: str
-    confidence: float
 
 
 class Described(NamedTuple):
@@ -207,14 +192,14 @@ class Index:
                                (json.dumps(list(nodes)),))
         return {node: (label, cls) for node, label, cls in rows}
 
-    def links(self, nodes: Iterable[str]) -> list[Link]:
+    def links(self, nodes: Iterable[str]) -> list[EvidenceRow]:
         """Every evidence record of a relation from or to one of ``nodes``."""
         wanted = json.dumps(list(nodes))
-        columns = "id, head, relation, tail, sentence, briefing, date, rule, confidence"
+        columns = ", ".join(EvidenceRow._fields)
         rows = self.db.execute(f"""SELECT {columns} FROM evidence WHERE head IN (SELECT value FROM json_each(?1))
                                    UNION SELECT {columns} FROM evidence WHERE tail IN (SELECT value FROM json_each(?1))""",
                                (wanted,))
-        return [Link(*row[1:]) for row in rows]
+        return [EvidenceRow(*row) for row in rows]
 
     def narrower(self, sector: str) -> set[str]:
         """Every sector under ``sector`` in the taxonomy."""

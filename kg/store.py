@@ -207,6 +207,19 @@ def stored_nodes(store: ox.Store) -> Iterator:
     return iter(nodes.values())
 
 
+def stored_evidence(store: ox.Store) -> Iterator:
+    """Every evidence record of the store, as `kg.index.EvidenceRow`s."""
+    from kg.index import EvidenceRow
+
+    for row in query(store, """SELECT ?e ?briefing ?s ?p ?o ?sentence ?date ?rule ?confidence WHERE {
+            ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cikg:sentence ?sentence ;
+               cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
+            ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } }"""):
+        yield EvidenceRow(row["e"].value, row["briefing"].value, row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value,
+                          row["sentence"].value, row["date"].value if row["date"] else "", row["rule"].value,
+                          float(row["confidence"].value))
+
+
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold the output folder's write lock; a second writer gets a clear message, not a corrupt store."""

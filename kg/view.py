@@ -207,20 +207,18 @@ _RELATION_VALUES = " ".join(f"cikg:{r}" for r in RELATIONS)
 
 
 def _evidence_item(row) -> dict:
-    """One evidence record of a query row, in the shape `to_networkx` gives edges."""
-    return {"sentence": row["sentence"].value, "briefing": row["briefing"].value,
-            "date": row["date"].value if row["date"] else "", "rule": row["rule"].value,
-            "confidence": float(row["confidence"].value)}
+    """One evidence record (`kg.index.EvidenceRow`) in the shape `to_networkx` gives edges."""
+    return {"sentence": row.sentence, "briefing": row.briefing, "date": row.date, "rule": row.rule, "confidence": row.confidence}
 
 
 def view_from_store(store):
     """The MultiDiGraph of `to_networkx`, read from the whole store (for the HTML page).
 
-    Questions about one node read only the relations around it (`incident_view`).
+    Questions about one node read only the relations around it, from the index (`neighbourhood`).
     """
     import networkx as nx
 
-    from kg.store import query
+    from kg.store import query, stored_evidence
 
     view = nx.MultiDiGraph()
     described = query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }}
@@ -238,17 +236,14 @@ def view_from_store(store):
     for node, (aliases, zh) in names.items():
         view.nodes[node]["aliases"] = sorted(aliases)
         view.nodes[node]["zh"] = sorted(zh)
-    evidence: dict[tuple[str, str, str], list[dict]] = {}
-    for row in query(store, """SELECT DISTINCT ?s ?p ?o ?sentence ?briefing ?date ?rule ?confidence WHERE {
-            ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-            cikg:sentence ?sentence ; cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
-            ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } }"""):
-        key = (row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value)
-        evidence.setdefault(key, []).append(_evidence_item(row))
+    evidence: dict[tuple[str, str, str], dict[tuple, dict]] = {}
+    for row in stored_evidence(store):  # records that say the same thing in the same words are drawn once
+        item = _evidence_item(row)
+        evidence.setdefault((row.head, row.relation, row.tail), {})[tuple(item.values())] = item
     for row in query(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o }}"):
         head, relation, tail = row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value
         if head in view and tail in view:
-            items = sorted(evidence.get((head, relation, tail), []), key=evidence_order)
+            items = sorted(evidence.get((head, relation, tail), {}).values(), key=evidence_order)
             view.add_edge(head, tail, key=relation, evidence=items)
     for row in query(store, "SELECT DISTINCT ?s ?o WHERE { ?s skos:broader ?o }"):
         if row["s"].value in view and row["o"].value in view:
@@ -275,9 +270,7 @@ def neighbourhood(index, sources: set[str], depth: int):
     for _ in range(depth):
         evidence: dict[tuple[str, str, str], list[dict]] = {}
         for link in index.links(frontier):
-            evidence.setdefault((link.head, link.relation, link.tail), []).append(
-                {"sentence": link.sentence, "briefing": link.briefing, "date": link.date, "rule": link.rule,
-                 "confidence": link.confidence})
+            evidence.setdefault((link.head, link.relation, link.tail), []).append(_evidence_item(link))
         labels = index.labels({node for key in evidence for node in (key[0], key[2])} - seen)
         reached: set[str] = set()
         for (head, relation, tail), items in evidence.items():

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.index import INDEX_FILE, Index, _stored_evidence
-from kg.store import open_store
+from kg.index import INDEX_FILE, Index
+from kg.store import open_store, stored_evidence
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 LAST = "004_d43c6ba5f3c6dba2"
@@ -29,7 +29,7 @@ def _evidence_in_index(out: Path) -> list[tuple]:
 
 def _assert_index_matches_store(out: Path) -> None:
     indexed = _evidence_in_index(out)
-    assert indexed == sorted(_stored_evidence(open_store(out)))
+    assert indexed == sorted(stored_evidence(open_store(out)))
     assert len(indexed) > 10
 
 
