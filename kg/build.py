@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.errors import InputError
 from kg.readers import READABLE_SUFFIXES, read_briefing
@@ -33,25 +34,51 @@ class BuildSummary:
     replaced: int = 0
 
 
-def iter_input_files(paths: list[Path]) -> Iterator[Path | InputError]:
-    """Every briefing file under ``paths``, in a stable order; problems come back as errors.
+class BriefingFile(NamedTuple):
+    """A file to read and the id its briefing gets in the graph."""
+
+    path: Path
+    briefing_id: str
+
+
+def briefing_id(path: Path, root: Path | None) -> str:
+    """The id of a briefing: its path below the folder it was found in, without the extension.
+
+    A file given by name is its stem; a file found in a folder keeps its sub-folders
+    (``2024/jan`` for ``briefings/2024/jan.md``), so same-named files in different folders
+    stay apart, and the id is the same on every run with the same arguments.
+
+    >>> briefing_id(Path("seeds/2024/jan.md"), Path("seeds"))
+    '2024/jan'
+    >>> briefing_id(Path("notes/jan.md"), None)
+    'jan'
+    """
+    relative = path.relative_to(root) if root is not None else Path(path.name)
+    return relative.with_suffix("").as_posix()
+
+
+def iter_input_files(paths: list[Path]) -> Iterator[BriefingFile | InputError]:
+    """Every briefing file under ``paths`` with its id, in a stable order; problems come back as errors.
 
     Folders are walked without following symbolic links to folders, so a link loop cannot
     trap the build; a file named twice (directly and through a folder, or by a link) is read
     once. A file given by name is always tried, so a wrong format is reported, not skipped.
+    Two different files that would get the same id are never merged in silence: the second
+    is reported and skipped.
     """
     seen: set[Path] = set()
+    ids: dict[str, Path] = {}
     for path in paths:
         if not path.exists() and not path.is_symlink():
             yield InputError(f"{path}: no such file or directory")
             continue
         if path.is_dir():
-            candidates = []
+            root, candidates = path, []
             for folder, folders, names in os.walk(path, followlinks=False, onerror=None):
                 folders.sort()
                 candidates += [Path(folder) / name for name in sorted(names) if Path(name).suffix.lower() in READABLE_SUFFIXES]
         else:
-            candidates = [path]
+            root, candidates = None, [path]
         for candidate in candidates:
             try:
                 real = candidate.resolve(strict=False)
@@ -61,7 +88,13 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path | InputError]:
             if real in seen:
                 continue
             seen.add(real)
-            yield candidate
+            identifier = briefing_id(candidate, root)
+            if identifier in ids:
+                yield InputError(f"{candidate}: its briefing id {identifier!r} is already that of {ids[identifier]}; "
+                                 "rename one of them, or give their common folder")
+                continue
+            ids[identifier] = candidate
+            yield BriefingFile(candidate, identifier)
 
 
 def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None = None, *, fresh: bool = True,
@@ -139,7 +172,7 @@ def _resolver(store, fresh: bool):
     return resolver
 
 
-def extract_file(path: Path):
+def extract_file(item: BriefingFile):
     """Read and extract one file: a `BriefingRecord`, or the `InputError` that stopped it.
 
     Runs in worker processes under ``--jobs N``; records are plain frozen data, so they cross
@@ -148,7 +181,7 @@ def extract_file(path: Path):
     from extract.pipeline import extract
 
     try:
-        return extract(read_briefing(path), path.stem, path.name)
+        return extract(read_briefing(item.path), item.briefing_id, item.path.name)
     except InputError as error:
         return error
 
@@ -201,7 +234,7 @@ def _add_result(item, record, number: int, total: int, writer, index, resolver, 
         return
     if existing.get(record.id) == record.digest:
         summary.unchanged += 1
-        report(f"[{number}/{total}] {item.name}: unchanged, already in the graph")
+        report(f"[{number}/{total}] {item.path.name}: unchanged, already in the graph")
         return
     if record.id in existing:
         summary.replaced += 1
@@ -210,7 +243,7 @@ def _add_result(item, record, number: int, total: int, writer, index, resolver, 
     index.put(record.id, evidence_rows(resolved))
     summary.briefings += 1
     verb = "replaced" if record.id in existing else "added" if existing else "read"
-    report(f"[{number}/{total}] {item.name}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")
+    report(f"[{number}/{total}] {item.path.name}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")
 
 
 def _finish(store, index, full_merge: bool) -> None:

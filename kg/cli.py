@@ -363,9 +363,10 @@ def export_command(fmt: str, output: Path, out: Path) -> None:
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows (or triples) per answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries run at once.")
+@click.option("--max-memory", default=2048, show_default=True, type=click.IntRange(64), help="MiB of memory one query may use.")
 @out_option
 @handle_errors
-def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, out: Path) -> None:
+def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, max_memory: int, out: Path) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only), with a query page at /.
 
     \b
@@ -379,7 +380,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, out
         click.echo(f"Serving SPARQL on {url} (query page: {url.removesuffix('sparql')}); Ctrl-C stops.", err=False)
         sys.stdout.flush()
 
-    run_server(out, host, port, timeout, max_rows, workers, ready)
+    run_server(out, host, port, timeout, max_rows, workers, ready, max_memory)
 
 
 @cli.command()

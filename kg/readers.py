@@ -91,16 +91,21 @@ def pdf_text(data: bytes, path: Path) -> str:
     running header or footer, not part of the briefing. Hyphenated line breaks are repaired
     later, by `extract.normalize`, for every format alike.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    import logging
 
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR + 10)  # its warnings would interleave with the build's lines
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(f"{path}: the PDF is encrypted")
+            raise InputError(f"{path}: the PDF is encrypted; save a copy without a password")
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise InputError(f"{path}: not a readable PDF ({error})") from None
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001 - damaged PDFs make pypdf raise nearly any type; each is this file's problem
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise InputError(f"{path}: not a readable PDF ({reason})") from None
     return "\n".join("\n".join(lines) for lines in _without_running_lines(pages)) + "\n"
 
 

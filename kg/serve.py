@@ -13,7 +13,9 @@ from __future__ import annotations
 import html
 import json
 import multiprocessing
+import os
 import queue
+import resource
 import sys
 import time
 from dataclasses import dataclass
@@ -106,10 +108,13 @@ def run_one(store, text: str, result_format: str, graph_format: str, max_rows: i
     """Execute one query on an open store; every failure becomes an HTTP answer."""
     import pyoxigraph as ox
 
+    from kg.errors import QueryError
     from kg.store import PREFIXES, query
 
     try:
         result = query(store, text)
+    except QueryError as error:  # refused before the engine saw it (`kg.guard`)
+        return Answer(400, "text/plain; charset=utf-8", f"{error}\n".encode())
     except SyntaxError as error:
         return Answer(400, "text/plain; charset=utf-8", f"SPARQL syntax error: {error}\n".encode())
     except Exception as error:  # pyoxigraph raises OSError/RuntimeError/ValueError for evaluation problems
@@ -136,10 +141,24 @@ def run_one(store, text: str, result_format: str, graph_format: str, max_rows: i
     return Answer(200, RESULT_TYPES[result_format], serialize_solutions(variables, rows, result_format), truncated)
 
 
-def _worker(store_path: str, connection) -> None:
+def _virtual_memory_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _worker(store_path: str, connection, max_memory: int) -> None:
+    """Answer queries from the pipe until it closes; memory beyond ``max_memory`` bytes kills the process.
+
+    The limit is on address space, on top of what the open store already takes, so one query's
+    runaway join fails its own worker (the pool answers 503 and starts a fresh one) instead of
+    pushing the whole machine into swap.
+    """
     import pyoxigraph as ox
 
     store = ox.Store.read_only(store_path)
+    if max_memory and os.path.exists("/proc/self/statm"):
+        limit = _virtual_memory_bytes() + max_memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
             request = connection.recv()
@@ -153,9 +172,9 @@ def _worker(store_path: str, connection) -> None:
 class Worker:
     """One query process and the pipe to it."""
 
-    def __init__(self, context, store_path: str):
+    def __init__(self, context, store_path: str, max_memory: int):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(store_path, child), daemon=True)
+        self.process = context.Process(target=_worker, args=(store_path, child, max_memory), daemon=True)
         self.process.start()
         child.close()
 
@@ -166,17 +185,21 @@ class Worker:
 
 
 class QueryPool:
-    """A fixed number of query processes; a query over time kills its worker, a fresh one replaces it."""
+    """A fixed number of query processes; a query over time or over memory costs its worker, a fresh one replaces it."""
 
-    def __init__(self, store_path: Path, workers: int, timeout: float, max_rows: int):
+    def __init__(self, store_path: Path, workers: int, timeout: float, max_rows: int, max_memory_mib: int = 2048):
         self.context = multiprocessing.get_context("spawn")
         self.store_path = str(store_path)
+        self.max_memory_mib = max_memory_mib
         self.timeout = timeout
         self.queue_wait = max(30.0, 3 * timeout)  # a burst waits for a free worker rather than failing at once
         self.max_rows = max_rows
         self.idle: queue.Queue[Worker] = queue.Queue()
         for _ in range(workers):
-            self.idle.put(Worker(self.context, self.store_path))
+            self.idle.put(self._new_worker())
+
+    def _new_worker(self) -> Worker:
+        return Worker(self.context, self.store_path, self.max_memory_mib * 2**20)
 
     def run(self, text: str, result_format: str, graph_format: str) -> Answer:
         try:
@@ -191,9 +214,13 @@ class QueryPool:
                 return answer
         except (EOFError, OSError, BrokenPipeError):
             pass
+        worker.process.join(0.5)
+        died = worker.process.exitcode is not None
         worker.stop()
-        self.idle.put(Worker(self.context, self.store_path))
-        return Answer(503, "text/plain; charset=utf-8", f"Query stopped: it ran longer than {self.timeout:g} s.\n".encode())
+        self.idle.put(self._new_worker())
+        reason = (f"it needed more than the {self.max_memory_mib} MiB of memory a query may use" if died
+                  else f"it ran longer than {self.timeout:g} s")
+        return Answer(503, "text/plain; charset=utf-8", f"Query stopped: {reason}.\n".encode())
 
     def close(self) -> None:
         while not self.idle.empty():
@@ -289,12 +316,12 @@ def query_page(title: str) -> bytes:
     return template.replace("{{TITLE}}", html.escape(title)).encode("utf-8")
 
 
-def serve(out: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, ready=None) -> None:
+def serve(out: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, ready=None, max_memory_mib: int = 2048) -> None:
     """Serve until interrupted; ``ready`` is called with the bound URL once requests are accepted."""
     from kg.store import open_store, store_path
 
     open_store(out)  # a clear error when nothing was built
-    pool = QueryPool(store_path(out), workers, timeout, max_rows)
+    pool = QueryPool(store_path(out), workers, timeout, max_rows, max_memory_mib)
     server = EndpointServer((host, port), make_handler(pool, query_page(f"china-industry-kg: {out}")))
     url = f"http://{host}:{server.server_address[1]}/sparql"
     if ready:

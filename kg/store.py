@@ -22,6 +22,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg.errors import GraphNotBuiltError, KgError
+from kg.guard import check_query
 from kg.terms import ID_IRI, ONTOLOGY_IRI
 
 GRAPH_NS = "https://w3id.org/cikg/graph/"
@@ -73,7 +74,11 @@ def open_store(out: Path) -> ox.Store:
 
 
 def query(store: ox.Store, sparql: str, substitutions: dict | None = None):
-    """Run SPARQL with the project's prefixes declared; the default graph is the merged graph."""
+    """Run SPARQL with the project's prefixes declared; the default graph is the merged graph.
+
+    Every query passes `kg.guard.check_query` first: no federation, no absurd nesting.
+    """
+    check_query(sparql)
     return store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
 
 

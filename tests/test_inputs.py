@@ -191,3 +191,103 @@ def test_hostile_titles_cannot_break_turtle_sparql_html_or_who(tmp_path):
 
 def test_html_text_is_plain_text():
     assert html_text("<p>A &amp; B</p><script>x()</script><p>C</p>").split() == ["A", "&", "B", "C"]
+
+
+# --- briefing ids and unreadable PDFs ----------------------------------------------------------------
+
+def test_same_file_name_in_two_folders_gives_two_briefings(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.store import stored_briefings
+
+    corpus = tmp_path / "corpus"
+    for folder, firm in (("2024", "Norvik Cells"), ("2025", "Talvera Motors")):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "december.md").write_text(
+            f"DECEMBER 19, 2024\n\n- December 10: CATL and {firm} agreed to jointly build a battery plant in Spain.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = kg("build", str(corpus), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    store = ox.Store.read_only(str(out / "store"))
+    assert sorted(stored_briefings(store)) == ["2024/december", "2025/december"]
+    del store
+    who = kg("who", "CATL", "--out", str(out)).output
+    assert "Norvik Cells" in who and "Talvera Motors" in who
+
+
+def test_two_files_that_would_share_an_id_are_never_merged_in_silence(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(CATL_SEED, tmp_path / folder / "brief.txt")
+    run = subprocess.run([*KG, "build", str(tmp_path / "a" / "brief.txt"), str(tmp_path / "b" / "brief.txt"), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and str(tmp_path / "b" / "brief.txt") in errors[0] and "'brief'" in errors[0], run.stderr
+
+
+def _encrypted_pdf(path: Path, user_password: str) -> None:
+    from pypdf import PdfWriter
+
+    plain = path.with_name(f"plain-{path.name}")
+    _pdf(plain, [["- December 10: CATL and Stellantis agreed to jointly build a battery plant in Spain."]])
+    writer = PdfWriter(clone_from=str(plain))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    writer.write(str(path))
+    plain.unlink()
+
+
+def test_aes_pdfs_open_without_a_password_and_are_refused_with_one(tmp_path):
+    folder = tmp_path / "briefings"
+    folder.mkdir()
+    _encrypted_pdf(folder / "locked.pdf", "secret")
+    _encrypted_pdf(folder / "restricted.pdf", "")  # owner password only: anyone may read it
+    run = subprocess.run([*KG, "build", str(folder), "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "locked.pdf: the PDF is encrypted" in errors[0], run.stderr
+    assert "Stellantis" in kg("who", "CATL", "--out", str(tmp_path / "out")).output
+
+
+def test_mutated_pdfs_are_read_or_refused_in_one_line(tmp_path):
+    """Random byte damage makes pypdf raise many types; each must be that file's InputError."""
+    import random
+
+    from kg.errors import InputError
+
+    _pdf(tmp_path / "base.pdf", [["CATL and Stellantis agreed to build a plant."], ["Second page of the briefing."]])
+    base = (tmp_path / "base.pdf").read_bytes()
+    generator = random.Random(7)
+    outcomes = {"read": 0, "refused": 0}
+    for number in range(150):
+        data = bytearray(base)
+        for _ in range(generator.choice([1, 4, 16])):
+            position = generator.randrange(len(data))
+            data[position:position + generator.randint(1, 8)] = bytes(generator.randrange(256) for _ in range(generator.randint(0, 8)))
+        path = tmp_path / f"mutant-{number}.pdf"
+        path.write_bytes(bytes(data))
+        try:
+            read_briefing(path)
+            outcomes["read"] += 1
+        except InputError as error:
+            assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
+            outcomes["refused"] += 1
+    assert outcomes["refused"] > 0, outcomes
+
+
+@pytest.mark.parametrize("error", [NotImplementedError("filter"), ZeroDivisionError("division by zero"), AssertionError(),
+                                   RecursionError("deep"), MemoryError(), OverflowError("big")])
+def test_any_reader_failure_is_that_files_error(tmp_path, monkeypatch, error):
+    import pypdf
+
+    from kg.errors import InputError
+
+    path = tmp_path / "odd.pdf"
+    _pdf(path, [["CATL and Stellantis agreed to build a plant."]])
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(pypdf.PdfReader, "__init__", fail)
+    with pytest.raises(InputError, match="odd.pdf: not a readable PDF"):
+        read_briefing(path)

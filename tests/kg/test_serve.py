@@ -208,3 +208,92 @@ def test_push_loads_the_graph_into_oxigraph_and_queries_match(oxigraph_server, s
     assert _remote_count(oxigraph_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{named}> {{ ?s ?p ?o }} }}") == total
     refused = CliRunner().invoke(cli, ["push", "--endpoint", f"http://127.0.0.1:{_free_port()}/store", "--out", str(seed_out)])
     assert refused.exit_code == 1 and "cannot reach" in refused.output
+
+
+# --- queries that must never reach the engine, and a memory limit per query ---------------------------
+
+class _Listener:
+    """A local HTTP server that counts the requests it gets: a SERVICE clause would reach it."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests = 0
+        listener = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                listener.requests += 1
+                body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"leaked"}}]}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_federated_queries_are_refused_and_reach_no_one(endpoint, seed_out):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    listener = _Listener()
+    try:
+        federated = [f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
+                     f"select * where {{ ?x a cikg:Firm . service silent <{listener.url}> {{ ?s ?p ?o }} }}",
+                     f"SELECT * WHERE {{ VALUES ?e {{ <{listener.url}> }} SERVICE ?e {{ ?s ?p ?o }} }}"]
+        for text in federated:
+            status, body, _ = _status(endpoint, urllib.parse.urlencode({"query": text}).encode())
+            assert status == 400 and b"Federated queries (SERVICE) are refused" in body, (status, body)
+            result = CliRunner().invoke(cli, ["query", text, "--out", str(seed_out)])
+            assert result.exit_code == 1 and "Federated queries (SERVICE) are refused" in result.output, result.output
+            assert len(result.output.strip().splitlines()) == 1
+        assert listener.requests == 0
+        # the word in a string, an IRI, a comment or a name is not a SERVICE clause
+        harmless = ('SELECT ?service WHERE { BIND("SERVICE <http://x/> { }" AS ?service) '
+                    "FILTER(?service != <http://example.org/SERVICE>) } # SERVICE <http://x/>")
+        status, body, _ = _status(endpoint, urllib.parse.urlencode({"query": harmless}).encode(), {"Accept": "text/csv"})
+        assert status == 200 and body.decode().split()[0] == "service"
+    finally:
+        listener.close()
+
+
+def test_deeply_nested_queries_are_refused_before_the_engine(endpoint, seed_out):
+    deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000
+    status, body, _ = _status(endpoint, urllib.parse.urlencode({"query": deep}).encode())
+    assert status == 400 and b"nests groups 5000 deep" in body
+    run = subprocess.run([*KG, "query", deep, "--out", str(seed_out)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "nests groups 5000 deep" in run.stderr and len(run.stderr.splitlines()) == 1
+    nested = "SELECT * WHERE " + "{ " * 20 + "?s a cikg:Firm" + " }" * 20 + " LIMIT 1"  # deep, but sane
+    assert _status(endpoint, urllib.parse.urlencode({"query": nested}).encode())[0] == 200
+
+
+def test_a_query_past_its_memory_is_stopped_and_the_server_lives_on(seed_out, tmp_path):
+    process, url = _start([*KG, "serve", "--out", str(seed_out), "--port", "0", "--timeout", "60", "--workers", "1",
+                           "--max-memory", "300"], tmp_path / "requests.log")
+    try:
+        wait_for(url.removesuffix("sparql"))
+        hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i"
+        started = time.monotonic()
+        status, body, _ = _status(url, urllib.parse.urlencode({"query": hungry}).encode())
+        assert status == 503 and b"more than the 300 MiB of memory" in body, (status, body)
+        assert time.monotonic() - started < 50  # stopped by memory, not by the time limit
+        status, body, _ = _status(url, urllib.parse.urlencode({"query": COUNT_FIRMS}).encode(), {"Accept": "text/csv"})
+        assert status == 200 and body.decode().split() == ["n", str(_local_count(seed_out))]
+    finally:
+        process.terminate()
+        process.wait(10)

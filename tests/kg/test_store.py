@@ -229,22 +229,23 @@ def test_building_on_three_cores_gives_the_same_graph(seed_out, tmp_path):
     assert _nquads(out) == _nquads(seed_out)
 
 
-def test_a_briefing_given_twice_in_one_build_leaves_only_its_later_text(tmp_path):
+def test_a_briefing_id_given_twice_in_one_build_is_reported_and_the_first_kept(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
     second.mkdir()
     text = (SEEDS / f"{LAST}.txt").read_text(encoding="utf-8")
     (first / f"{LAST}.txt").write_text(text, encoding="utf-8")
-    (second / f"{LAST}.txt").write_text(text[: len(text) // 3], encoding="utf-8")  # the later file: a third of it
+    (second / f"{LAST}.txt").write_text(text[: len(text) // 3], encoding="utf-8")  # same id, another text
     out = tmp_path / "out"
     result = kg("build", str(first), str(second), "--out", str(out))
     assert result.exit_code == 0, result.output
+    assert f"error: {second / LAST}.txt: its briefing id {LAST!r} is already that of {first / LAST}.txt" in result.output
     store = open_store(out)
     assert len(list(store.named_graphs())) == 2  # the briefing and the VoID description
     stale = """SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"""
-    assert list(query(store, stale)) == []  # the default graph holds nothing the earlier text alone said
+    assert list(query(store, stale)) == []
     single = tmp_path / "single"
-    assert kg("build", str(second), "--out", str(single)).exit_code == 0
+    assert kg("build", str(first), "--out", str(single)).exit_code == 0
     assert (out / "graph.ttl").read_bytes() == (single / "graph.ttl").read_bytes()
 
 
