@@ -219,8 +219,8 @@ def test_two_files_that_would_share_an_id_are_never_merged_in_silence(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         shutil.copy(CATL_SEED, tmp_path / folder / "brief.txt")
-    run = subprocess.run([*KG, "build", str(tmp_path / "a" / "brief.txt"), str(tmp_path / "b" / "brief.txt"), "--out", str(tmp_path / "out")],
-                         capture_output=True, text=True, timeout=300)
+    files = [str(tmp_path / folder / "brief.txt") for folder in ("a", "b")]
+    run = subprocess.run([*KG, "build", *files, "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and str(tmp_path / "b" / "brief.txt") in errors[0] and "'brief'" in errors[0], run.stderr
