@@ -2,7 +2,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench quality install install-dev clean
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/html_layout.py --nodes 5000 --edges 20000 | tee -a benchmarks/results.md
+
+quality: install
+	$(BIN)/python benchmarks/quality.py
 
 lint: install-dev
 	$(BIN)/ruff check .

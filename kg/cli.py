@@ -237,16 +237,22 @@ def query(query: str, output: str, out: Path) -> None:
 @click.option("--gold", "gold", required=True, type=click.Path(path_type=Path), help="Folder of gold *.jsonl files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 @click.option("--errors/--no-errors", default=True, show_default=True, help="List misses and spurious items.")
+@click.option("--by-rule", is_flag=True, help="Also list each relation rule: how often it fired and its precision.")
 @out_option
 @handle_errors
-def evaluate(gold: Path, as_json: bool, errors: bool, out: Path) -> None:
+def evaluate(gold: Path, as_json: bool, errors: bool, by_rule: bool, out: Path) -> None:
     """Score the built graph against gold annotations (precision, recall, F1).
+
+    Scores come per class, per relation, per slice (the briefing id up to its first hyphen,
+    such as gov- or deal-) and overall.
 
     \b
     Example:
         kg eval --gold tests/gold
+        kg eval --gold ../shared/devset/gold --no-errors --by-rule
     """
     from kg.evaluate import evaluate as score
+    from kg.evaluate import score_table
 
     report = score(_load(out), gold)
     if as_json:
@@ -258,10 +264,12 @@ def evaluate(gold: Path, as_json: bool, errors: bool, out: Path) -> None:
         for line in report.spurious:
             click.echo(f"spurious {line}")
         click.echo("")
-    for title, table in (("Entities", report.entities), ("Relations", report.relations)):
-        click.echo(f"{title:<16} {'P':>6} {'R':>6} {'F1':>6} {'pred':>6} {'gold':>6}")
-        for key, s in table.items():
-            click.echo(f"  {key:<14} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['predicted']:>6} {s['gold']:>6}")
+    for line in score_table(report):
+        click.echo(line)
+    if by_rule:
+        click.echo(f"\n{'Rule':<44} {'fired':>6} {'right':>6} {'P':>6}")
+        for rule, counts in sorted(report.rules.items(), key=lambda item: (-item[1]["fired"], item[0])):
+            click.echo(f"  {rule:<42} {counts['fired']:>6} {counts['correct']:>6} {counts['precision']:>6.3f}")
 
 
 @cli.command()

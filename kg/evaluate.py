@@ -91,9 +91,22 @@ class Report:
     relations: dict[str, dict] = field(default_factory=dict)
     missed: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
+    slices: dict[str, dict[str, dict]] = field(default_factory=dict)
+    rules: dict[str, dict] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"entities": self.entities, "relations": self.relations, "missed": self.missed, "spurious": self.spurious}
+        return {"entities": self.entities, "relations": self.relations, "slices": self.slices, "rules": self.rules,
+                "missed": self.missed, "spurious": self.spurious}
+
+
+def slice_of(briefing_id: str) -> str:
+    """The slice a briefing belongs to: its id up to the first hyphen (``gov-hydrogen-plan`` -> ``gov``).
+
+    >>> slice_of("deal-geely-renault"), slice_of("000_69236e72d48cdb4c")
+    ('deal', 'all')
+    """
+    head, dash, _ = briefing_id.partition("-")
+    return head if dash else "all"
 
 
 def load_gold(directory: Path) -> dict[str, list[dict]]:
@@ -115,15 +128,15 @@ def load_gold(directory: Path) -> dict[str, list[dict]]:
     return gold
 
 
-def predictions(graph: Graph) -> dict[str, tuple[list[Item], list[tuple[str, str, str]]]]:
-    """Per briefing id: the entities mentioned in it and the relations evidenced in it."""
+def predictions(graph: Graph) -> dict[str, tuple[list[Item], dict[tuple[str, str, str], set[str]]]]:
+    """Per briefing id: the entities mentioned in it, and the relations evidenced in it with the rules that found them."""
     briefing_ids = {b: str(graph.value(b, DCTERMS.identifier)) for b in graph.subjects(RDF.type, CIKG.Briefing)}
     class_of = {}
     for cls in CLASSES:
         for node in graph.subjects(RDF.type, CIKG[cls]):
             class_of[node] = cls
     items: dict = {}
-    result: dict = {bid: ([], []) for bid in briefing_ids.values()}
+    result: dict = {bid: ([], {}) for bid in briefing_ids.values()}
     for node, cls in class_of.items():
         names = {normalize_name(str(n)) for n in [graph.value(node, RDFS.label), *graph.objects(node, SKOS.altLabel)] if n}
         items[node] = Item(str(node), cls, names, str(graph.value(node, RDFS.label)))
@@ -135,10 +148,9 @@ def predictions(graph: Graph) -> dict[str, tuple[list[Item], list[tuple[str, str
         relation = str(graph.value(record, RDF.predicate)).rsplit("#", 1)[-1]
         head, tail = graph.value(record, RDF.subject), graph.value(record, RDF.object)
         if briefing in briefing_ids and head in items and tail in items:
-            triple = (str(head), relation, str(tail))
-            if triple not in result[briefing_ids[briefing]][1]:
-                result[briefing_ids[briefing]][1].append(triple)
-    return {bid: value for bid, value in result.items()}
+            rules = result[briefing_ids[briefing]][1].setdefault((str(head), relation, str(tail)), set())
+            rules.add(str(graph.value(record, CIKG.rule) or "?"))
+    return result
 
 
 def evaluate(graph: Graph, gold_dir: Path) -> Report:
@@ -147,11 +159,14 @@ def evaluate(graph: Graph, gold_dir: Path) -> Report:
     predicted = predictions(graph)
     entity_counts: dict[str, Counts] = defaultdict(Counts)
     relation_counts: dict[str, Counts] = defaultdict(Counts)
+    slice_counts: dict[tuple[str, str], Counts] = defaultdict(Counts)
+    rule_counts: dict[str, Counts] = defaultdict(Counts)
     report = Report()
     for briefing, lines in sorted(gold.items()):
         if briefing not in predicted:
             continue
         pred_items, pred_relations = predicted[briefing]
+        entities_here, relations_here = slice_counts[slice_of(briefing), "entities"], slice_counts[slice_of(briefing), "relations"]
         gold_items = {}
         for line in lines:
             if line.get("kind") == "entity":
@@ -164,19 +179,21 @@ def evaluate(graph: Graph, gold_dir: Path) -> Report:
                     matches[p.key].add(g.key)
         matched_gold = set().union(*matches.values()) if matches else set()
         for p in pred_items:
-            entity_counts[p.cls].pred += 1
-            entity_counts[p.cls].tp_pred += bool(matches[p.key])
+            for counts in (entity_counts[p.cls], entities_here):
+                counts.pred += 1
+                counts.tp_pred += bool(matches[p.key])
             if not matches[p.key]:
                 report.spurious.append(f"{briefing} entity {p.cls} {p.display!r}")
         for g in gold_items.values():
-            entity_counts[g.cls].gold += 1
-            entity_counts[g.cls].tp_gold += g.key in matched_gold
+            for counts in (entity_counts[g.cls], entities_here):
+                counts.gold += 1
+                counts.tp_gold += g.key in matched_gold
             if g.key not in matched_gold:
                 report.missed.append(f"{briefing} entity {g.cls} {g.display!r}")
         labels = {p.key: p.display for p in pred_items}
         gold_relations = [line for line in lines if line.get("kind") == "relation"]
         hit_gold = set()
-        for head, relation, tail in pred_relations:
+        for (head, relation, tail), rules in sorted(pred_relations.items()):
             if relation not in SCORED_RELATIONS:
                 continue
             found = False
@@ -188,13 +205,15 @@ def evaluate(graph: Graph, gold_dir: Path) -> Report:
                 if forward or backward:
                     found = True
                     hit_gold.add(index)
-            relation_counts[relation].pred += 1
-            relation_counts[relation].tp_pred += found
+            for counts in (relation_counts[relation], relations_here, *(rule_counts[rule] for rule in rules)):
+                counts.pred += 1
+                counts.tp_pred += found
             if not found:
                 report.spurious.append(f"{briefing} relation {labels.get(head, head)!r} {relation} {labels.get(tail, tail)!r}")
         for index, line in enumerate(gold_relations):
-            relation_counts[line["rel"]].gold += 1
-            relation_counts[line["rel"]].tp_gold += index in hit_gold
+            for counts in (relation_counts[line["rel"]], relations_here):
+                counts.gold += 1
+                counts.tp_gold += index in hit_gold
             if index not in hit_gold:
                 report.missed.append(f"{briefing} relation {line['head']!r} {line['rel']} {line['tail']!r}")
     for name, table, order in (("entities", entity_counts, CLASSES), ("relations", relation_counts, SCORED_RELATIONS)):
@@ -210,4 +229,25 @@ def evaluate(graph: Graph, gold_dir: Path) -> Report:
                 total.gold += counts.gold
         scores["overall"] = total.scores()
         setattr(report, name, scores)
+    for (name, kind), counts in sorted(slice_counts.items()):
+        report.slices.setdefault(name, {})[kind] = counts.scores()
+    report.rules = {rule: {"fired": counts.pred, "correct": counts.tp_pred,
+                           "precision": round(counts.tp_pred / counts.pred, 4) if counts.pred else 0.0}
+                    for rule, counts in sorted(rule_counts.items())}
     return report
+
+
+def score_table(report: Report) -> list[str]:
+    """The report's scores as text lines: per class, per relation, and per slice when there are several."""
+    lines = []
+    for title, table in (("Entities", report.entities), ("Relations", report.relations)):
+        lines.append(f"{title:<16} {'P':>6} {'R':>6} {'F1':>6} {'pred':>6} {'gold':>6}")
+        lines += [f"  {key:<14} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['predicted']:>6} {s['gold']:>6}"
+                  for key, s in table.items()]
+    if len(report.slices) > 1:
+        lines.append(f"{'Slices':<16} {'ent P':>6} {'R':>6} {'F1':>6} {'rel P':>6} {'R':>6} {'F1':>6}")
+        for name, kinds in report.slices.items():
+            e, r = kinds["entities"], kinds["relations"]
+            lines.append(f"  {name:<14} {e['precision']:>6.3f} {e['recall']:>6.3f} {e['f1']:>6.3f}"
+                         f" {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f}")
+    return lines

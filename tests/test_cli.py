@@ -173,3 +173,13 @@ def test_every_command_has_help_and_is_in_readme(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
     assert f"kg {command}" in README
+
+
+def test_eval_by_rule_lists_each_relation_rule_with_its_precision(run):
+    report = json.loads(run("eval", "--gold", str(ROOT / "tests" / "gold"), "--json").stdout)
+    rules = report["rules"]
+    assert rules["issued_by.field"]["fired"] >= rules["issued_by.field"]["correct"] > 0
+    assert sum(r["fired"] for r in rules.values()) >= report["relations"]["overall"]["predicted"]
+    text = run("eval", "--gold", str(ROOT / "tests" / "gold"), "--no-errors", "--by-rule").stdout
+    line = next(line for line in text.splitlines() if line.strip().startswith("issued_by.field "))
+    assert line.split()[1:3] == [str(rules["issued_by.field"]["fired"]), str(rules["issued_by.field"]["correct"])]
