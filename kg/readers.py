@@ -47,7 +47,7 @@ def read_briefing(path: Path) -> str:
             raise InputError(f"{path}: binary file, not text")
         text = decode(data, path)
         if suffix in HTML_SUFFIXES:
-            text = html_text(text)
+            text = html_text(text, path)
     if not text.strip():
         raise InputError(f"{path}: no text found")
     return text
@@ -69,10 +69,47 @@ def decode(data: bytes, path: Path) -> str:
     return str(best)
 
 
-def html_text(markup: str) -> str:
-    """The main text of an HTML page: scripts, styles and navigation dropped, blocks on their own lines."""
+MAX_HTML_DEPTH = 1000  # real pages nest a few dozen elements; a deeper one is a hostile or broken file
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]{0,40})[^<>]{0,2000}?(/?)>")
+# elements with no end tag, or whose end tag HTML lets an author leave out: they never deepen the page
+_NOT_NESTING = frozenset("area base br col embed hr img input link meta source track wbr p li dt dd tr td th option".split())
+
+
+def html_depth(markup: str) -> int:
+    """How deep the page's elements nest, read in one pass over its tags (no parse tree).
+
+    >>> html_depth("<html><body><div><p>a<p>b<br></div></body></html>")
+    3
+    """
+    open_tags: list[str] = []
+    still_open: Counter[str] = Counter()  # so a stray end tag is checked in constant time
+    deepest = 0
+    for closing, name, self_closing in _TAG.findall(markup):
+        name = name.lower()
+        if name in _NOT_NESTING or self_closing:
+            continue
+        if not closing:
+            open_tags.append(name)
+            still_open[name] += 1
+            deepest = max(deepest, len(open_tags))
+        elif still_open[name]:
+            while (closed := open_tags.pop()) != name:
+                still_open[closed] -= 1
+            still_open[name] -= 1
+    return deepest
+
+
+def html_text(markup: str, path: Path | str = "page") -> str:
+    """The main text of an HTML page: scripts, styles and navigation dropped, blocks on their own lines.
+
+    A page nested deeper than `MAX_HTML_DEPTH` is refused before it is parsed: the parser's tree
+    work grows with the square of the depth, so 100,000 levels would hold a build for hours.
+    """
     from bs4 import BeautifulSoup
 
+    depth = html_depth(markup)
+    if depth > MAX_HTML_DEPTH:
+        raise InputError(f"{path}: HTML nested {depth} elements deep, more than the {MAX_HTML_DEPTH} a page may have")
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(_DROPPED_TAGS):
         tag.decompose()

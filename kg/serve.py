@@ -16,7 +16,9 @@ import multiprocessing
 import os
 import queue
 import resource
+import socket
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -33,6 +35,8 @@ RESULT_TYPES = {
 }
 GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples"}
 MAX_QUERY_BYTES = 100_000
+IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed, so idle clients cannot hold threads
+MAX_CONNECTIONS = 128  # open at once; past it a new connection gets a 503 and is closed
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,13 @@ def make_handler(pool: QueryPool, page: bytes):
     class Handler(BaseHTTPRequestHandler):
         server_version = "china-industry-kg"
         protocol_version = "HTTP/1.1"
+        timeout = IDLE_SECONDS
+
+        def setup(self) -> None:
+            super().setup()
+            # headers and body leave in separate writes: without this, Nagle's algorithm and the client's
+            # delayed ACK hold every keep-alive answer back by about 40 ms
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
@@ -274,8 +285,14 @@ def make_handler(pool: QueryPool, page: bytes):
             if url.path != "/sparql":
                 self._error(HTTPStatus.NOT_FOUND, "Not found: the SPARQL endpoint is /sparql.")
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not declared.isdigit():
+                self.close_connection = True  # the body's end is unknown: the connection cannot be reused
+                self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be a whole number of bytes.")
+                return
+            length = int(declared)
             if length > MAX_QUERY_BYTES:
+                self.close_connection = True
                 self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"Queries are limited to {MAX_QUERY_BYTES} bytes.")
                 return
             body = self.rfile.read(length).decode("utf-8", errors="replace")
@@ -305,10 +322,32 @@ def make_handler(pool: QueryPool, page: bytes):
 
 
 class EndpointServer(ThreadingHTTPServer):
-    """One thread per connection; a deep listen queue so a burst of clients waits instead of being reset."""
+    """One thread per connection, at most `MAX_CONNECTIONS` at once; a deep listen queue so a burst waits."""
 
     daemon_threads = True
     request_queue_size = 256
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.connections.acquire(blocking=False):
+            try:
+                body = b"Too many open connections; retry.\n"
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
 
 def query_page(title: str) -> bytes:

@@ -291,3 +291,20 @@ def test_any_reader_failure_is_that_files_error(tmp_path, monkeypatch, error):
     monkeypatch.setattr(pypdf.PdfReader, "__init__", fail)
     with pytest.raises(InputError, match="odd.pdf: not a readable PDF"):
         read_briefing(path)
+
+
+@pytest.mark.parametrize("markup", ["<div>" * 100_000 + "CATL and Stellantis" + "</div>" * 100_000,
+                                    "<div><span>" * 50_000 + "text" + "</b>" * 100_000])
+def test_html_nested_past_the_limit_fails_that_file_quickly(tmp_path, markup):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "deep.html").write_text(f"<html><body>{markup}</body></html>", encoding="utf-8")
+    shutil.copy(CATL_SEED, folder / "good.txt")
+    run = subprocess.run([*KG, "build", str(folder), "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "deep.html: HTML nested" in run.stderr and "more than the 1000" in run.stderr, run.stderr
+
+
+def test_html_nested_within_the_limit_is_read():
+    page = "<html><body>" + "<div>" * 900 + "<p>CATL and Stellantis</p>" + "</div>" * 900 + "</body></html>"
+    assert html_text(page).strip() == "CATL and Stellantis"

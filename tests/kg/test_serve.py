@@ -297,3 +297,84 @@ def test_a_query_past_its_memory_is_stopped_and_the_server_lives_on(seed_out, tm
     finally:
         process.terminate()
         process.wait(10)
+
+
+# --- connections: keep-alive without delay, bad lengths, idle clients ---------------------------------
+
+def _raw(url: str, request: bytes, read_timeout: float = 10) -> bytes:
+    parsed = urllib.parse.urlparse(url)
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=read_timeout) as connection:
+        connection.sendall(request)
+        chunks = []
+        try:
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            pass
+        return b"".join(chunks)
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "1e3", "+5"])
+def test_a_bad_content_length_is_a_clear_400(endpoint, length):
+    request = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+               f"Content-Length: {length}\r\n\r\nASK {{}}").encode()
+    answer = _raw(endpoint, request)
+    assert answer.startswith(b"HTTP/1.1 400") and b"Content-Length must be a whole number" in answer, answer
+
+
+def test_keep_alive_answers_are_sent_without_nagle_delay(seed_out):
+    """The server sets TCP_NODELAY on every connection (the 40 ms keep-alive stall is Nagle's)."""
+    import threading
+
+    from kg.serve import EndpointServer, make_handler
+
+    seen = []
+    handler = make_handler(pool=None, page=b"<html></html>")
+
+    class Recording(handler):
+        def setup(self):
+            super().setup()
+            seen.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    server = EndpointServer(("127.0.0.1", 0), Recording)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        import http.client
+
+        client = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        for _ in range(3):
+            client.request("GET", "/")
+            assert client.getresponse().read() == b"<html></html>"
+        client.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen and all(seen), seen  # one connection, kept alive, with the option set
+
+
+def test_idle_connections_are_closed_and_capped(monkeypatch):
+    import threading
+
+    import kg.serve as serve_module
+    from kg.serve import EndpointServer, make_handler
+
+    monkeypatch.setattr(serve_module, "MAX_CONNECTIONS", 3)
+    handler = make_handler(pool=None, page=b"ok")
+    handler.timeout = 1  # seconds of silence before an idle connection is closed
+    server = EndpointServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    idle = [socket.create_connection(("127.0.0.1", server.server_address[1])) for _ in range(3)]
+    try:
+        time.sleep(0.3)
+        assert _raw(url, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", read_timeout=3).startswith(b"HTTP/1.1 503")  # over the cap
+        for connection in idle:
+            connection.settimeout(5)
+            assert connection.recv(1) == b""  # the server hung up on the silent client
+        answer = _raw(url, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"ok")
+    finally:
+        for connection in idle:
+            connection.close()
+        server.shutdown()
+        server.server_close()
