@@ -204,7 +204,9 @@ def _records(files: list, jobs: int) -> Iterator:
         import multiprocessing
         from collections import deque
 
-        pool = multiprocessing.get_context("spawn").Pool(workers)
+        from kg.processes import exit_with_parent
+
+        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=exit_with_parent)
         queued = iter(paths)
         ahead = deque(pool.apply_async(extract_file, (path,)) for path in itertools.islice(queued, 8 * workers))
 

@@ -159,6 +159,9 @@ def _worker(store_path: str, connection, max_memory: int) -> None:
     """
     import pyoxigraph as ox
 
+    from kg.processes import exit_with_parent
+
+    exit_with_parent()
     store = ox.Store.read_only(store_path)
     if max_memory and os.path.exists("/proc/self/statm"):
         limit = _virtual_memory_bytes() + max_memory

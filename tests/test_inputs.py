@@ -308,3 +308,41 @@ def test_html_nested_past_the_limit_fails_that_file_quickly(tmp_path, markup):
 def test_html_nested_within_the_limit_is_read():
     page = "<html><body>" + "<div>" * 900 + "<p>CATL and Stellantis</p>" + "</div>" * 900 + "</body></html>"
     assert html_text(page).strip() == "CATL and Stellantis"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
+def test_extraction_workers_die_with_a_killed_build(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    long_text = "\n\n".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))) * 25  # about 1 MB
+    for number in range(4):  # each worker is busy with one long file when the build is killed
+        (corpus / f"long-{number}.txt").write_text(long_text, encoding="utf-8")
+    process = subprocess.Popen([*KG, "build", str(corpus), "--jobs", "3", "--out", str(tmp_path / "out")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline:
+        workers = [pid for pid in _children(process.pid) if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the build started no extraction workers"
+    time.sleep(1.0)
+    process.kill()
+    process.wait(10)
+    deadline = time.monotonic() + 2  # far less than a worker needs for its long file
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+    assert not alive, f"workers outlived their killed build: {alive}"
