@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from kg.errors import InputError
+from kg.errors import InputError, printable
 from kg.readers import READABLE_SUFFIXES, read_briefing
 
 
@@ -236,7 +236,7 @@ def _add_result(item, record, number: int, total: int, writer, index, resolver, 
         return
     if existing.get(record.id) == record.digest:
         summary.unchanged += 1
-        report(f"[{number}/{total}] {item.path.name}: unchanged, already in the graph")
+        report(f"[{number}/{total}] {printable(item.path.name)}: unchanged, already in the graph")
         return
     if record.id in existing:
         summary.replaced += 1
@@ -245,7 +245,7 @@ def _add_result(item, record, number: int, total: int, writer, index, resolver, 
     index.put(record.id, evidence_rows(resolved))
     summary.briefings += 1
     verb = "replaced" if record.id in existing else "added" if existing else "read"
-    report(f"[{number}/{total}] {item.path.name}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")
+    report(f"[{number}/{total}] {printable(item.path.name)}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")
 
 
 def _finish(store, index, full_merge: bool) -> None:

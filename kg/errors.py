@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+_SHOWN_NAME = 80  # characters of a user's name echoed back in a message
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one terminal line: control, line-break and bidi characters escaped.
+
+    A file name holding a newline or a right-to-left override could otherwise forge a line of
+    the build's report.
+
+    >>> printable("a\\nb\\u202ec.txt")
+    'a\\\\nb\\\\u202ec.txt'
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() and unicodedata.category(c) not in ("Cf", "Zl", "Zp")
+                   else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def shortened(name: str, limit: int = _SHOWN_NAME) -> str:
+    """A user's name as echoed in a message: at most ``limit`` characters, "…" where cut."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
 
 class KgError(Exception):
-    """Base of every error the user can cause and fix."""
+    """Base of every error the user can cause and fix; its text is always one printable line."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class InputError(KgError):
@@ -20,7 +47,7 @@ class UnknownNameError(KgError):
 
     def __init__(self, name: str, suggestions: list[str]):
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"No entity named {name!r} in the graph.{hint}")
+        super().__init__(f"No entity named {shortened(name)!r} in the graph.{hint}")
         self.name = name
         self.suggestions = suggestions
 

@@ -346,3 +346,20 @@ def test_extraction_workers_die_with_a_killed_build(tmp_path):
         time.sleep(0.1)
     alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
     assert not alive, f"workers outlived their killed build: {alive}"
+
+
+def test_file_names_cannot_forge_report_lines_and_long_names_are_not_echoed_whole(tmp_path):
+    folder = tmp_path / "briefings"
+    folder.mkdir()
+    shutil.copy(CATL_SEED, folder / "good.txt")
+    (folder / "x\nerror: forged.txt").write_text("", encoding="utf-8")  # empty: reported, with its name
+    (folder / "y\u202etxt.md").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run([*KG, "build", str(folder), "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    assert not any(line.startswith("error: forged") for line in lines), lines
+    assert any("x\\nerror: forged.txt: empty file" in line for line in lines), lines
+    assert "\u202e" not in run.stderr and any("y\\u202etxt.md: empty file" in line for line in lines), lines
+    who = kg("who", "Q" * 100_000, "--out", str(out))
+    assert who.exit_code == 1 and len(who.output) < 400 and "…" in who.output, who.output[:400]
