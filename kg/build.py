@@ -107,14 +107,14 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
     process, in input order, so the graph is the same for any ``jobs``.
     """
     from kg.index import IndexWriter, index_file
-    from kg.store import GraphWriter, locked, open_store, store_path, stored_briefings, writable_copy
+    from kg.store import GraphWriter, locked, open_store, store_folder, store_path, stored_briefings, writable_copy
 
     report = progress or (lambda message: print(message, file=sys.stderr))
     started = time.perf_counter()
     summary = BuildSummary()
     with locked(out):
         try:
-            previous = None if fresh else index_file(store_path(out))
+            previous = None if fresh or not store_path(out).is_dir() else index_file(store_folder(out))
             with writable_copy(out, fresh) as (store, folder), IndexWriter(folder, store, previous) as index:
                 existing = {} if fresh else stored_briefings(store)
                 resolver = _resolver(store, fresh)
@@ -129,7 +129,12 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
                     raise _NothingChangedError  # throw the copy away: the store and its exports stay as they are
                 _finish(store, index, full_merge=summary.replaced > 0 or writer.replaced)
         except _NothingChangedError:
-            _count(open_store(out), summary)
+            from kg.export import exports_current
+
+            if exports_current(out):
+                _count(open_store(out), summary)
+            else:  # an earlier write was killed between its store and its files
+                summary.outputs = _export(out, open_store(out), summary, turtle)
         else:
             summary.outputs = _export(out, open_store(out), summary, turtle)
     summary.seconds = time.perf_counter() - started

@@ -54,7 +54,16 @@ def _load(out: Path):
     path = out / "graph.ttl"
     if not path.is_file():
         raise GraphNotBuiltError(f"No graph at {str(path)!r}. Run `kg build seeds --out {out}` first.")
+    _check_exports(out)
     return load_graph(path)
+
+
+def _check_exports(out: Path) -> None:
+    from kg.export import exports_current
+
+    if not exports_current(out):
+        raise GraphNotBuiltError(f"{out / 'graph.ttl'} is older than the store (a write was interrupted); "
+                                 f"run `kg add` with any briefing, or `kg build`, to rewrite it.")
 
 
 @click.group()
@@ -330,6 +339,8 @@ def validate(out: Path) -> None:
     """
     from kg.validate import validate_output
 
+    if (out / "graph.ttl").is_file():
+        _check_exports(out)
     result = validate_output(out)
     if result.rapper_triples is None:
         click.echo("rapper: not installed (Debian package raptor2-utils); independent parse skipped")

@@ -82,13 +82,41 @@ def void_graph(store: ox.Store) -> Graph:
 MAX_HTML_NODES = 5000
 
 
+EXPORTS_MARKER = ".exports"  # the store generation the files in ``out`` were written from
+
+
+def exports_current(out: Path) -> bool:
+    """Whether graph.ttl, graph.html and void.ttl were written from the store now in ``out``.
+
+    A write killed after its store was swapped in, but before its files were rewritten, leaves
+    them one write behind; the next writer redoes them, and readers of graph.ttl say so.
+    """
+    from kg.errors import GraphNotBuiltError
+    from kg.store import store_folder, store_generation
+
+    try:
+        generation = store_generation(store_folder(out))
+    except GraphNotBuiltError:  # files without a store (copied elsewhere): nothing to compare them with
+        return True
+    if not generation:  # a store written before generations were recorded: nothing to compare
+        return True
+    try:
+        return (out / EXPORTS_MARKER).read_text(encoding="ascii").strip() == generation
+    except OSError:
+        return False
+
+
 def write_exports(out: Path, store: ox.Store, turtle: bool = True) -> list[Path]:
     """Write every file derived from the store into ``out``, streaming; returns their paths.
 
     Without ``turtle`` no graph.ttl is written, and an older one is removed rather than left
     stale: on millions of triples the Turtle file costs more than the rest of the build's
     outputs, and the store answers every query without it (`kg export` writes it on demand).
+    The store's generation is recorded last (`exports_current`).
     """
+    from kg.store import store_folder, store_generation
+
+    (out / EXPORTS_MARKER).unlink(missing_ok=True)
     from kg.html import write_html
     from kg.view import view_from_store
 
@@ -104,6 +132,8 @@ def write_exports(out: Path, store: ox.Store, turtle: bool = True) -> list[Path]
     else:
         write_overview(out / "graph.html", store, total)
     (out / "names.sqlite").unlink(missing_ok=True)  # earlier versions kept a name index here; it is in the store's folder now (kg.index)
+    with atomic_output(out / EXPORTS_MARKER) as path:
+        Path(path).write_text(store_generation(store_folder(out)) + "\n", encoding="ascii")
     return [out / name for name in OUTPUTS if turtle or name != "graph.ttl"]
 
 

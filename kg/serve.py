@@ -150,19 +150,23 @@ def _virtual_memory_bytes() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _worker(store_path: str, connection, max_memory: int) -> None:
+def _worker(out: str, connection, max_memory: int) -> None:
     """Answer queries from the pipe until it closes; memory beyond ``max_memory`` bytes kills the process.
 
     The limit is on address space, on top of what the open store already takes, so one query's
     runaway join fails its own worker (the pool answers 503 and starts a fresh one) instead of
-    pushing the whole machine into swap.
+    pushing the whole machine into swap. Before each query the worker checks which store
+    ``out`` holds now, and reopens when a `kg add` or `kg remove` swapped a new one in: every
+    answer comes from the latest store, whichever worker gives it.
     """
     import pyoxigraph as ox
 
     from kg.processes import exit_with_parent
+    from kg.store import store_folder
 
     exit_with_parent()
-    store = ox.Store.read_only(store_path)
+    folder = store_folder(Path(out))
+    store = ox.Store.read_only(str(folder))
     if max_memory and os.path.exists("/proc/self/statm"):
         limit = _virtual_memory_bytes() + max_memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -171,6 +175,10 @@ def _worker(store_path: str, connection, max_memory: int) -> None:
             request = connection.recv()
         except EOFError:
             return
+        latest = store_folder(Path(out))
+        if latest != folder:
+            del store
+            folder, store = latest, ox.Store.read_only(str(latest))
         connection.send(run_one(store, *request))
 
 
@@ -179,9 +187,9 @@ def _worker(store_path: str, connection, max_memory: int) -> None:
 class Worker:
     """One query process and the pipe to it."""
 
-    def __init__(self, context, store_path: str, max_memory: int):
+    def __init__(self, context, out: str, max_memory: int):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(store_path, child, max_memory), daemon=True)
+        self.process = context.Process(target=_worker, args=(out, child, max_memory), daemon=True)
         self.process.start()
         child.close()
 
@@ -194,9 +202,9 @@ class Worker:
 class QueryPool:
     """A fixed number of query processes; a query over time or over memory costs its worker, a fresh one replaces it."""
 
-    def __init__(self, store_path: Path, workers: int, timeout: float, max_rows: int, max_memory_mib: int = 2048):
+    def __init__(self, out: Path, workers: int, timeout: float, max_rows: int, max_memory_mib: int = 2048):
         self.context = multiprocessing.get_context("spawn")
-        self.store_path = str(store_path)
+        self.out = str(out)
         self.max_memory_mib = max_memory_mib
         self.timeout = timeout
         self.queue_wait = max(30.0, 3 * timeout)  # a burst waits for a free worker rather than failing at once
@@ -206,7 +214,7 @@ class QueryPool:
             self.idle.put(self._new_worker())
 
     def _new_worker(self) -> Worker:
-        return Worker(self.context, self.store_path, self.max_memory_mib * 2**20)
+        return Worker(self.context, self.out, self.max_memory_mib * 2**20)
 
     def run(self, text: str, result_format: str, graph_format: str) -> Answer:
         try:
@@ -360,10 +368,10 @@ def query_page(title: str) -> bytes:
 
 def serve(out: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, ready=None, max_memory_mib: int = 2048) -> None:
     """Serve until interrupted; ``ready`` is called with the bound URL once requests are accepted."""
-    from kg.store import open_store, store_path
+    from kg.store import open_store
 
     open_store(out)  # a clear error when nothing was built
-    pool = QueryPool(store_path(out), workers, timeout, max_rows, max_memory_mib)
+    pool = QueryPool(out, workers, timeout, max_rows, max_memory_mib)
     server = EndpointServer((host, port), make_handler(pool, query_page(f"china-industry-kg: {out}")))
     url = f"http://{host}:{server.server_address[1]}/sparql"
     if ready:

@@ -14,6 +14,7 @@ import fcntl
 import gc
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,26 +52,74 @@ def store_path(out: Path) -> Path:
     return out / STORE_DIR
 
 
+GENERATION_FILE = "GENERATION"  # in the store's folder: a new value with every write
+OLD_STORE_GRACE_SECONDS = 120  # a replaced store is kept this long for readers that opened it just before
+
+
 def _recover(out: Path) -> None:
-    """Finish a swap that was killed between its two renames."""
-    if not store_path(out).exists():
+    """Finish a swap of the earlier layout that was killed between its two renames (writers only, under the lock)."""
+    if not os.path.lexists(store_path(out)):
         for old in sorted(out.glob(".store-old-*")):
             old.rename(store_path(out))
             break
 
 
+def _remove_old_stores(out: Path) -> None:
+    """Delete stores replaced more than `OLD_STORE_GRACE_SECONDS` ago (writers only, under the lock)."""
+    current = store_folder(out).resolve() if os.path.lexists(store_path(out)) else None
+    for old in [*out.glob(".store-gen-*"), *out.glob(".store-old-*")]:
+        try:
+            if old.resolve() != current and time.time() - old.stat().st_mtime > OLD_STORE_GRACE_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+        except FileNotFoundError:
+            pass
+
+
 def store_folder(out: Path) -> Path:
-    """The built store's folder; a clear error when nothing was built in ``out``."""
-    _recover(out)
+    """The folder of the store now in ``out``; a clear error when nothing was built there.
+
+    ``out/store`` is a symbolic link to the folder of the latest write (``.store-gen-…``), moved
+    in one atomic step by each writer. Readers open the folder it points to, never the link:
+    the database reads its files lazily, by path, so a reader that opened through the link
+    would read the next write's files halfway through. A replaced folder is kept for
+    `OLD_STORE_GRACE_SECONDS`. Readers never rename anything.
+    """
     path = store_path(out)
-    if not path.is_dir():
-        raise GraphNotBuiltError(f"No graph in {str(out)!r}. Run `kg build seeds --out {out}` first.")
-    return path
+    if path.is_dir():
+        return path.resolve() if path.is_symlink() else path
+    for old in sorted(out.glob(".store-old-*")):  # an earlier layout's swap, killed half way
+        if old.is_dir():
+            return old
+    raise GraphNotBuiltError(f"No graph in {str(out)!r}. Run `kg build seeds --out {out}` first.")
 
 
 def open_store(out: Path) -> ox.Store:
     """The built store, read-only; a clear error when nothing was built in ``out``."""
     return ox.Store.read_only(str(store_folder(out)))
+
+
+def store_generation(folder: Path) -> str:
+    """The value that changes with every write of the store in ``folder`` ("" for a store from before)."""
+    try:
+        return (folder / GENERATION_FILE).read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def _swap_in(work: Path, out: Path) -> None:
+    """Make ``work`` the store: the link ``out/store`` moves to it in one step, so readers never find none."""
+    link = store_path(out)
+    previous = store_folder(out) if os.path.lexists(link) else None
+    final = out / f".store-gen-{time.time_ns()}-{os.getpid()}"
+    work.rename(final)
+    temporary = out / f".store-link-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(final.name)
+    if link.is_dir() and not link.is_symlink():  # the layout before links: a plain folder
+        link.rename(out / f".store-old-{time.time_ns()}-{os.getpid()}")
+    os.replace(temporary, link)
+    if previous is not None and previous.exists():
+        os.utime(previous)  # its grace period starts now
 
 
 def query(store: ox.Store, sparql: str, substitutions: dict | None = None):
@@ -256,16 +305,17 @@ def writable_copy(out: Path, fresh: bool) -> Iterator[tuple[ox.Store, Path]]:
     database keeps to its own files.
     """
     _recover(out)
-    for stale in out.glob(".store-work-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    _remove_old_stores(out)
+    for stale in [*out.glob(".store-work-*"), *out.glob(".store-link-*")]:
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
     work = out / f".store-work-{os.getpid()}"
-    current = store_path(out)
-    if not fresh and current.is_dir():
-        ox.Store.read_only(str(current)).backup(str(work))
+    if not fresh and store_path(out).is_dir():
+        ox.Store.read_only(str(store_folder(out))).backup(str(work))
     store = ox.Store(str(work))
     try:
         yield store, work
         store.flush()
+        (work / GENERATION_FILE).write_text(f"{time.time_ns()}-{os.getpid()}\n", encoding="ascii")
     except BaseException:
         del store
         gc.collect()
@@ -273,8 +323,4 @@ def writable_copy(out: Path, fresh: bool) -> Iterator[tuple[ox.Store, Path]]:
         raise
     del store
     gc.collect()  # pyoxigraph closes the database when the last reference goes
-    old = out / f".store-old-{os.getpid()}"
-    if current.exists():
-        current.rename(old)
-    work.rename(current)
-    shutil.rmtree(old, ignore_errors=True)
+    _swap_in(work, out)

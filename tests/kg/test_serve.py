@@ -378,3 +378,33 @@ def test_idle_connections_are_closed_and_capped(monkeypatch):
             connection.close()
         server.shutdown()
         server.server_close()
+
+
+def test_every_answer_comes_from_the_latest_store_after_add_and_remove(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    seeds = Path(__file__).resolve().parent.parent.parent / "seeds"
+    last = sorted(seeds.glob("*.txt"))[-1]
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(seeds), "--out", str(out)]).exit_code == 0
+    process, url = _start([*KG, "serve", "--out", str(out), "--port", "0", "--workers", "2", "--timeout", "2"], tmp_path / "log")
+    briefings = "SELECT (COUNT(?b) AS ?n) WHERE { ?b a cikg:Briefing }"
+
+    def counts(times: int) -> list[int]:
+        return [int(_status(url, urllib.parse.urlencode({"query": briefings}).encode(), {"Accept": "text/csv"})[1].split()[1])
+                for _ in range(times)]
+
+    try:
+        wait_for(url.removesuffix("sparql"))
+        assert counts(4) == [5] * 4
+        assert CliRunner().invoke(cli, ["remove", last.stem, "--out", str(out)]).exit_code == 0
+        assert counts(6) == [4] * 6
+        assert _status(url, urllib.parse.urlencode({"query": SLOW}).encode())[0] == 503  # one worker is replaced
+        assert counts(6) == [4] * 6
+        assert CliRunner().invoke(cli, ["add", str(last), "--out", str(out)]).exit_code == 0
+        assert counts(6) == [5] * 6
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -263,3 +263,104 @@ def test_a_briefing_given_again_after_a_full_batch_still_replaces_the_first(tmp_
         writer.put(graph_iri("x"), second, replace=False)
     named = {q.object.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri("x")))}
     assert named == {"second text"} and writer.replaced
+
+
+# --- exports that match the store, readers beside writers, old stores cleaned up ---------------------
+
+def test_exports_left_behind_by_a_killed_add_are_named_and_redone(tmp_path, monkeypatch, seed_out):
+    from kg import export as export_module
+
+    first = tmp_path / "four"
+    first.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:4]:
+        shutil.copy(path, first)
+    out = tmp_path / "out"
+    assert kg("build", str(first), "--out", str(out)).exit_code == 0
+
+    class Killed(BaseException):
+        """The process dies after the store swap, before its files are rewritten."""
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(export_module, "write_exports", killed)
+    with pytest.raises(Killed):
+        CliRunner().invoke(cli, ["add", str(SEEDS / f"{LAST}.txt"), "--out", str(out)], catch_exceptions=False)
+    monkeypatch.undo()
+    stale = kg("validate", "--out", str(out))
+    assert stale.exit_code == 1 and "older than the store" in stale.output, stale.output
+    again = kg("add", str(SEEDS / f"{LAST}.txt"), "--out", str(out))
+    assert again.exit_code == 0 and "unchanged" in again.output, again.output
+    assert (out / "graph.ttl").read_bytes() == (seed_out / "graph.ttl").read_bytes()
+    assert kg("validate", "--out", str(out)).exit_code == 0
+
+
+def test_readers_beside_a_writer_see_the_old_graph_or_the_new_never_an_error(tmp_path):
+    import subprocess
+    import sys
+    import threading
+
+    from kg.index import Index
+
+    out = tmp_path / "out"
+    assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0
+    failures: list[str] = []
+    reads = [0]
+    done = threading.Event()
+
+    def read(action) -> None:
+        while not done.is_set():
+            try:
+                action()
+                reads[0] += 1
+            except Exception as error:  # noqa: BLE001 - any error is the failure this test looks for
+                failures.append(f"{type(error).__name__}: {error}")
+
+    def ask_store() -> None:
+        assert bool(query(open_store(out), "ASK { ?s a cikg:Firm }"))
+
+    def find_in_index() -> None:
+        assert Index(out).find("CATL")
+
+    readers = [threading.Thread(target=read, args=(action,)) for action in (ask_store, find_in_index)]
+    for reader in readers:
+        reader.start()
+    command = [sys.executable, "-m", "kg.cli"]
+    try:
+        for _ in range(4):
+            for step in (["remove", LAST], ["add", str(SEEDS / f"{LAST}.txt")]):
+                run = subprocess.run([*command, *step, "--out", str(out)], capture_output=True, text=True, timeout=120)
+                assert run.returncode == 0, run.stderr
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join(60)
+    assert reads[0] > 100 and not failures, (reads[0], failures[:3])
+
+
+def test_replaced_stores_are_deleted_after_their_grace_period(tmp_path):
+    import os
+    import time
+
+    out = tmp_path / "out"
+    assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0
+    assert kg("remove", LAST, "--out", str(out)).exit_code == 0
+    current = (out / "store").resolve()
+    old = [folder for folder in out.glob(".store-gen-*") if folder != current]
+    assert len(old) == 1  # kept a while for readers that opened it just before the swap
+    long_ago = time.time() - 3600
+    os.utime(old[0], (long_ago, long_ago))
+    assert kg("add", str(SEEDS / f"{LAST}.txt"), "--out", str(out)).exit_code == 0
+    assert not old[0].exists()
+    assert sorted(out.glob(".store-gen-*")) == sorted([current, (out / "store").resolve()])  # the one just replaced, and now
+
+
+def test_a_store_in_the_earlier_layout_is_read_and_moved_to_the_linked_one(tmp_path):
+    out = tmp_path / "out"
+    assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0
+    target = (out / "store").resolve()
+    (out / "store").unlink()
+    target.rename(out / "store")  # a plain folder, as kg wrote it before stores were linked
+    assert "Stellantis" in kg("who", "CATL", "--out", str(out)).output
+    assert kg("remove", LAST, "--out", str(out)).exit_code == 0
+    assert (out / "store").is_symlink() and "Stellantis" in kg("who", "CATL", "--out", str(out)).output
