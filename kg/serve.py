@@ -200,7 +200,15 @@ class Worker:
 
 
 class QueryPool:
-    """A fixed number of query processes; a query over time or over memory costs its worker, a fresh one replaces it."""
+    """Query processes: ``workers`` for any query, and one short lane that keeps cheap queries answering.
+
+    A query takes a free worker. When every worker is busy (slow queries hold them all), it
+    tries the short lane instead, which gives it `SHORT_LANE_SECONDS`; a query that is not done
+    by then loses the lane (its process is replaced) and waits for a worker like any other. A
+    query over time or over memory costs its worker, and a fresh one replaces it.
+    """
+
+    SHORT_LANE_SECONDS = 1.0
 
     def __init__(self, out: Path, workers: int, timeout: float, max_rows: int, max_memory_mib: int = 2048):
         self.context = multiprocessing.get_context("spawn")
@@ -210,36 +218,62 @@ class QueryPool:
         self.queue_wait = max(30.0, 3 * timeout)  # a burst waits for a free worker rather than failing at once
         self.max_rows = max_rows
         self.idle: queue.Queue[Worker] = queue.Queue()
+        self.lane: queue.Queue[Worker] = queue.Queue()
         for _ in range(workers):
             self.idle.put(self._new_worker())
+        self.lane.put(self._new_worker())
 
     def _new_worker(self) -> Worker:
         return Worker(self.context, self.out, self.max_memory_mib * 2**20)
 
     def run(self, text: str, result_format: str, graph_format: str) -> Answer:
+        request = (text, result_format, graph_format, self.max_rows)
+        deadline = time.monotonic() + self.queue_wait
+        lane_tried = False
+        while time.monotonic() < deadline:
+            try:
+                return self._on(self.idle.get(timeout=0.05), self.idle, request, self.timeout)
+            except queue.Empty:
+                pass
+            if lane_tried:
+                continue
+            try:
+                short = self.lane.get_nowait()
+            except queue.Empty:
+                continue
+            lane_tried = True  # a query too slow for the lane waits for a worker, and never takes the lane again
+            answer = self._on(short, self.lane, request, min(self.SHORT_LANE_SECONDS, self.timeout), retry_on_timeout=True)
+            if answer is not None:
+                return answer
+        return Answer(503, "text/plain; charset=utf-8", b"All query workers are busy; try again.\n")
+
+    def _on(self, worker: Worker, home: queue.Queue, request: tuple, seconds: float, retry_on_timeout: bool = False) -> Answer | None:
+        """Run ``request`` on ``worker`` for at most ``seconds``; the worker, or its replacement, goes back ``home``.
+
+        With ``retry_on_timeout`` a query that runs out of time gives None (try a worker), not a 503.
+        """
         try:
-            worker = self.idle.get(timeout=self.queue_wait)
-        except queue.Empty:
-            return Answer(503, "text/plain; charset=utf-8", b"All query workers are busy; try again.\n")
-        try:
-            worker.connection.send((text, result_format, graph_format, self.max_rows))
-            if worker.connection.poll(self.timeout):
+            worker.connection.send(request)
+            if worker.connection.poll(seconds):
                 answer = worker.connection.recv()
-                self.idle.put(worker)
+                home.put(worker)
                 return answer
         except (EOFError, OSError, BrokenPipeError):
             pass
         worker.process.join(0.5)
         died = worker.process.exitcode is not None
         worker.stop()
-        self.idle.put(self._new_worker())
+        home.put(self._new_worker())
+        if retry_on_timeout and not died:
+            return None
         reason = (f"it needed more than the {self.max_memory_mib} MiB of memory a query may use" if died
                   else f"it ran longer than {self.timeout:g} s")
         return Answer(503, "text/plain; charset=utf-8", f"Query stopped: {reason}.\n".encode())
 
     def close(self) -> None:
-        while not self.idle.empty():
-            self.idle.get().stop()
+        for workers in (self.idle, self.lane):
+            while not workers.empty():
+                workers.get().stop()
 
 
 def _choose(accept: str, choices: dict[str, str], default: str) -> str:

@@ -408,3 +408,28 @@ def test_every_answer_comes_from_the_latest_store_after_add_and_remove(tmp_path)
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_cheap_queries_answer_while_slow_ones_hold_every_worker(seed_out, tmp_path):
+    process, url = _start([*KG, "serve", "--out", str(seed_out), "--port", "0", "--workers", "1", "--timeout", "8"],
+                          tmp_path / "requests.log")
+    finished: list[str] = []
+
+    def ask(name: str, text: str) -> tuple[int, bytes]:
+        status, body, _ = _status(url, urllib.parse.urlencode({"query": text}).encode(), {"Accept": "text/csv"})
+        finished.append(name)
+        return status, body
+
+    try:
+        wait_for(url.removesuffix("sparql"))
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            slow = pool.submit(ask, "slow", SLOW)  # holds the only worker for its 8 s
+            time.sleep(0.5)
+            cheap = [pool.submit(ask, f"cheap-{n}", COUNT_FIRMS) for n in range(3)]
+            answers = [future.result(timeout=60) for future in cheap]
+            assert "slow" not in finished  # every cheap query was answered while the slow one still ran
+            assert all(status == 200 and body.decode().split() == ["n", str(_local_count(seed_out))] for status, body in answers)
+            assert slow.result(timeout=60)[0] == 503
+    finally:
+        process.terminate()
+        process.wait(10)
