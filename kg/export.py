@@ -39,6 +39,28 @@ def export(store: ox.Store, fmt: str, path: Path) -> None:
             store.dump(temporary, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
+def ontology_triples() -> list:
+    """The ontology (ontology/cikg.ttl) and its SHACL shapes (ontology/shapes.ttl), as pyoxigraph triples.
+
+    They go to the store's own ``…/graph/ontology`` graph, so a newcomer can find the classes
+    and properties with a query (``GRAPH <…/graph/ontology> { ?c a owl:Class }``).
+    """
+    from importlib.resources import files
+
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):  # the parser names blank nodes at random: number them in order, so exports stay byte-identical
+        if isinstance(term, ox.BlankNode):
+            return labels.setdefault(term, ox.BlankNode(f"ontology{len(labels)}"))
+        return term
+
+    triples = []
+    for name in ("cikg.ttl", "shapes.ttl"):
+        data = files("ontology").joinpath(name).read_bytes()
+        triples += [ox.Triple(stable(q.subject), q.predicate, stable(q.object)) for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    return triples
+
+
 def void_graph(store: ox.Store) -> Graph:
     """A VoID description of the dataset: size, classes and relations with their counts.
 

@@ -92,7 +92,7 @@ class Triples(list):
 def _describe(triples: Triples, node, aliases: set[str], zh: set[str]) -> str:
     iri = _iri(entity_iri(node.id))
     triples.add(iri, "type", _iri(CIKG[node.cls]))
-    triples.add(iri, "label", literal(node.label))
+    triples.add(iri, "label", literal(node.label, "en"))
     triples.add(iri, "prefLabel", literal(node.label, "en"))
     for alias in sorted(aliases - {node.label}):
         triples.add(iri, "altLabel", literal(alias, "en"))
@@ -118,7 +118,7 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
     triples = Triples()
     briefing = resolved.record
     source = _iri(briefing_iri(briefing.id))
-    title = literal(briefing.title or briefing.id)
+    title = literal(briefing.title or briefing.id, "en")
     triples.add(source, "type", P["Briefing"])
     triples.add(source, "label", title)
     triples.add(source, "title", title)

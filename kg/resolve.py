@@ -15,20 +15,23 @@ from dataclasses import dataclass, field
 from extract.lexicon import KnownEntity, load_known_entities
 from extract.lexicon import name_signature as signature
 from extract.records import BriefingRecord, Evidence
-
-_CLASS_PATHS = {"Agency": "agency", "Program": "program", "PolicyDocument": "document", "Firm": "firm",
-                "Sector": "sector", "Place": "place", "Organization": "organization", "Person": "person"}
+from kg.terms import CLASS_PATHS
 
 
 def slug(text: str, limit: int = 80) -> str:
-    """An IRI-safe path segment.
+    """An IRI-safe path segment that is also a valid local name (``firm:…``), cut between words.
 
     Example:
         >>> slug("Notice on the 2025 'Little Giants'!")
         'notice-on-the-2025-little-giants'
+        >>> slug("Guiding opinions on accelerating the development of new energy storage", limit=40)
+        'guiding-opinions-on-accelerating-the'
     """
     value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return value[:limit].rstrip("-") or "unnamed"
+    if len(value) > limit:
+        cut = value[: limit + 1].rfind("-")
+        value = value[:cut] if cut > 0 else value[:limit]
+    return value or "unnamed"
 
 
 _VERSION_WORDS = {"draft", "final", "finalized", "version", "revised", "edition", "of", "the", "a", "an", "its", "their",
@@ -115,7 +118,7 @@ class Resolver:
 
     @staticmethod
     def _known_id(entity: KnownEntity) -> str:
-        return f"{_CLASS_PATHS[entity.cls]}/{entity.id}"
+        return f"{CLASS_PATHS[entity.cls]}/{entity.id}"
 
     def _node_for_known(self, entity: KnownEntity) -> Node:
         node_id = self._known_id(entity)
@@ -217,7 +220,7 @@ class Resolver:
                     return self._node_for_known(self.known[known_id])
                 return self.result.nodes[node_id]
         label = names[0] if cls == "PolicyDocument" else max(names, key=len)
-        base = f"{_CLASS_PATHS[cls]}/{slug(label)}"
+        base = f"{CLASS_PATHS[cls]}/{slug(label)}"
         node_id, counter = base, 2
         while node_id in self.result.nodes or node_id in self._known_ids:  # never a known entity's id
             node_id, counter = f"{base}-{counter}", counter + 1

@@ -24,14 +24,17 @@ import pyoxigraph as ox
 
 from kg.errors import GraphNotBuiltError, KgError
 from kg.guard import check_query
-from kg.terms import ID_IRI, ONTOLOGY_IRI
+from kg.terms import ID_FOLDERS, ID_IRI, ONTOLOGY_IRI
 
 GRAPH_NS = "https://w3id.org/cikg/graph/"
 VOID_GRAPH = f"{GRAPH_NS}void"
+ONTOLOGY_GRAPH = f"{GRAPH_NS}ontology"  # the ontology and its SHACL shapes, so classes and properties can be found by query
+DESCRIPTION_GRAPHS = (VOID_GRAPH, ONTOLOGY_GRAPH)  # about the graph, not part of it: never merged into the default graph
 STORE_DIR = "store"
 LOCK_FILE = ".kg.lock"
 PREFIXES = {
-    "cikg": ONTOLOGY_IRI, "id": ID_IRI, "skos": "http://www.w3.org/2004/02/skos/core#",
+    "cikg": ONTOLOGY_IRI, "id": ID_IRI, **{folder: f"{ID_IRI}{folder}/" for folder in ID_FOLDERS},
+    "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#", "void": "http://rdfs.org/ns/void#",
@@ -138,9 +141,9 @@ def merge_default_graph(store: ox.Store) -> None:
     not five times, as it would with a union of graphs that keeps duplicates.
     """
     store.clear_graph(ox.DefaultGraph())
-    void = ox.NamedNode(VOID_GRAPH)
+    descriptions = {ox.NamedNode(iri) for iri in DESCRIPTION_GRAPHS}
     store.bulk_extend(ox.Quad(quad.subject, quad.predicate, quad.object) for quad in store.quads_for_pattern(None, None, None)
-                      if not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name != void)
+                      if not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name not in descriptions)
 
 
 def put_graph(store: ox.Store, iri: str, triples, merge: bool = True) -> None:

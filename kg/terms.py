@@ -11,6 +11,11 @@ ONTOLOGY_IRI = "https://w3id.org/cikg/ontology#"
 ID_IRI = "https://w3id.org/cikg/id/"
 
 CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")
+# Each class's folder under ID_IRI; each is also a prefix in SPARQL and Turtle, so ``firm:catl``
+# names <https://w3id.org/cikg/id/firm/catl> (``id:firm/catl`` is not a valid prefixed name).
+CLASS_PATHS = {"Agency": "agency", "Program": "program", "PolicyDocument": "document", "Firm": "firm", "Sector": "sector",
+               "Place": "place", "Organization": "organization", "Person": "person"}
+ID_FOLDERS = (*CLASS_PATHS.values(), "briefing", "evidence")
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
              "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
 # Relations the gold annotations define; `kg eval` scores only these (drafts are not annotated).

@@ -183,3 +183,12 @@ def test_eval_by_rule_lists_each_relation_rule_with_its_precision(run):
     text = run("eval", "--gold", str(ROOT / "tests" / "gold"), "--no-errors", "--by-rule").stdout
     line = next(line for line in text.splitlines() if line.strip().startswith("issued_by.field "))
     assert line.split()[1:3] == [str(rules["issued_by.field"]["fired"]), str(rules["issued_by.field"]["correct"])]
+
+
+def test_every_sparql_block_of_the_readme_runs_as_written(run):
+    blocks = re.findall(r"```sparql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    assert len(blocks) >= 4
+    for block in blocks:
+        result = run("query", block, "--format", "csv")
+        assert result.exit_code == 0, (block, result.output)
+        assert len(result.stdout.strip().splitlines()) >= 2, (block, result.stdout)  # a header and at least one row

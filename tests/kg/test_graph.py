@@ -82,3 +82,46 @@ def test_shapes_catch_a_relation_between_the_wrong_classes(seed_out, tmp_path):
     violations = [line for line in result.output.splitlines() if line.startswith("violation: ")]
     assert violations and all("photovoltaics" in line for line in violations)
     assert result.output.strip().endswith(f"SHACL: {len(violations)} violation(s) of ontology/shapes.ttl")
+
+
+# --- IRIs and names a newcomer can type ------------------------------------------------------------
+
+def test_class_prefixes_and_english_labels_work_in_queries(run):
+    assert run("query", "SELECT ?l WHERE { firm:catl rdfs:label ?l }", "--format", "csv").stdout.split() == ["l", "CATL"]
+    for predicate in ("rdfs:label", "skos:prefLabel"):
+        found = run("query", f'SELECT ?x WHERE {{ ?x {predicate} "CATL"@en }}', "--format", "csv").stdout.split()
+        assert found == ["x", "https://w3id.org/cikg/id/firm/catl"], (predicate, found)
+    plain = run("query", 'SELECT ?x WHERE { ?x rdfs:label "CATL" }', "--format", "csv").stdout.split()
+    assert plain == ["x"]  # one policy for every name: English names are tagged @en, none is plain
+
+
+def test_turtle_uses_class_prefixes_without_escapes(seed_out):
+    text = (seed_out / "graph.ttl").read_text(encoding="utf-8")
+    assert "@prefix firm: <https://w3id.org/cikg/id/firm/> ." in text and "firm:catl " in text
+    assert "\\/" not in text
+
+
+def test_the_ontology_and_shapes_are_in_the_store_in_their_own_graph(run):
+    classes = run("query", "SELECT ?c WHERE { GRAPH <https://w3id.org/cikg/graph/ontology> { ?c a owl:Class } }",
+                  "--format", "csv").stdout.split()[1:]
+    assert "https://w3id.org/cikg/ontology#Firm" in classes and "https://w3id.org/cikg/ontology#PolicyDocument" in classes
+    full = run("query", "SELECT (COUNT(?s) AS ?n) WHERE { GRAPH <https://w3id.org/cikg/graph/ontology> "
+                        "{ ?s a <http://www.w3.org/ns/shacl#NodeShape> } }", "--format", "csv")
+    assert int(full.stdout.split()[1]) >= 8
+    default = run("query", "ASK { ?c a owl:Class }", "--format", "csv").stdout.split()
+    assert default == ["ask", "false"]  # the default graph stays the briefings' merge
+
+
+def test_document_iris_are_cut_between_words(seed_graph):
+    from rdflib import RDF, RDFS
+
+    from kg.namespace import CIKG
+    from kg.resolve import slug
+
+    for document in seed_graph.subjects(RDF.type, CIKG.PolicyDocument):
+        local = str(document).rsplit("/", 1)[1]
+        words = slug(str(seed_graph.value(document, RDFS.label))).split("-")
+        base = local.split("-")
+        if base[-1].isdigit() and base[:-1] != words[: len(base) - 1]:
+            base = base[:-1]  # a counter added to tell two documents apart
+        assert base == words[: len(base)], (local, words)

@@ -241,7 +241,7 @@ def test_a_briefing_id_given_twice_in_one_build_is_reported_and_the_first_kept(t
     assert result.exit_code == 0, result.output
     assert f"error: {second / LAST}.txt: its briefing id {LAST!r} is already that of {first / LAST}.txt" in result.output
     store = open_store(out)
-    assert len(list(store.named_graphs())) == 2  # the briefing and the VoID description
+    assert len(list(store.named_graphs())) == 3  # the briefing, the VoID description and the ontology
     stale = """SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"""
     assert list(query(store, stale)) == []
     single = tmp_path / "single"
