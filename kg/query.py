@@ -25,6 +25,14 @@ def read_query(query_or_file: str) -> str:
     return query_or_file
 
 
+def syntax_message(text: str, error: SyntaxError) -> str:
+    """The engine's syntax error as one line with its position, the word there and a hint."""
+    from kg.sparql_errors import explain
+    from kg.store import PREFIXES
+
+    return explain(text, str(error), set(PREFIXES))
+
+
 def _term(term) -> str:
     if term is None:
         return ""
@@ -62,7 +70,7 @@ def _run_on_store(store: ox.Store, text: str, bindings: dict | None) -> tuple[li
     try:
         result = query(store, text, substitutions or None)
     except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {error}") from None
+        raise QueryError(syntax_message(text, error)) from None
     except (OSError, ValueError, TypeError, RuntimeError) as error:
         raise QueryError(f"SPARQL error: {error}") from None
     if isinstance(result, ox.QueryBoolean):
@@ -80,7 +88,7 @@ def construct_turtle(store: ox.Store, text: str) -> str:
     try:
         result = query(store, text)
     except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {error}") from None
+        raise QueryError(syntax_message(text, error)) from None
     if not isinstance(result, ox.QueryTriples):
         raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE queries.")
     return ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")

@@ -120,7 +120,9 @@ def run_one(store, text: str, result_format: str, graph_format: str, max_rows: i
     except QueryError as error:  # refused before the engine saw it (`kg.guard`)
         return Answer(400, "text/plain; charset=utf-8", f"{error}\n".encode())
     except SyntaxError as error:
-        return Answer(400, "text/plain; charset=utf-8", f"SPARQL syntax error: {error}\n".encode())
+        from kg.query import syntax_message
+
+        return Answer(400, "text/plain; charset=utf-8", f"{syntax_message(text, error)}\n".encode())
     except Exception as error:  # pyoxigraph raises OSError/RuntimeError/ValueError for evaluation problems
         return Answer(400, "text/plain; charset=utf-8", f"SPARQL error: {error}\n".encode())
     if isinstance(result, ox.QueryBoolean):

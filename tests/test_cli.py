@@ -192,3 +192,20 @@ def test_every_sparql_block_of_the_readme_runs_as_written(run):
         result = run("query", block, "--format", "csv")
         assert result.exit_code == 0, (block, result.output)
         assert len(result.stdout.strip().splitlines()) >= 2, (block, result.stdout)  # a header and at least one row
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT ?x WHERE { ?x a foo:Firm }", "Undeclared prefix foo: declare it with PREFIX foo:"),
+    ("SELECT ?x WHERE { ?x a Firm }", "near 'Firm': expected one of '.' ':'. Did you mean cikg:Firm?"),
+    ("SELECT ?x WHERE { ?x partnersWith ?y }", "Did you mean cikg:partnersWith?"),
+    ("INSERT DATA { <a> <b> <c> }", "This graph is read-only: INSERT and other updates are refused"),
+    ("PREFIX x: <http://x/>\nDROP ALL", "This graph is read-only: DROP"),
+    ("SELEKT ?x", "a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE"),
+    ("SELECT ?x WHERE {\n  ?x a cikg:Firm", "SPARQL syntax error at line 2, column 17"),
+])
+def test_query_errors_are_one_line_with_position_and_hint(run, text, expected):
+    result = run("query", text)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    message = result.output.strip()
+    assert expected in message and len(message.splitlines()) == 1 and len(message) < 400, message
+    assert "\\u{" not in message  # none of the engine's lists of Unicode ranges
