@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import GraphNotBuiltError, KgError
+from kg.errors import GraphNotBuiltError, KgError, printable
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -432,6 +432,10 @@ def main() -> None:  # pragma: no cover - console entry point
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.UsageError as error:  # one line, exit 1, like every other error
+        command = error.ctx.command_path if error.ctx else "kg"
+        click.echo(printable(f"Error: {error.format_message()} (see `{command} --help`)"), err=True)
+        sys.exit(1)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

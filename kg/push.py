@@ -9,6 +9,7 @@ briefing's own graph to its own IRI.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -41,8 +42,12 @@ def _put(url: str, data: bytes, timeout: float) -> None:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as error:
-        detail = error.read(300).decode("utf-8", errors="replace").strip()
-        raise PushError(f"{url}: the server answered {error.code} {error.reason}: {detail}") from None
+        detail = " ".join(re.sub(r"<[^>]{0,500}>", " ", error.read(2000).decode("utf-8", errors="replace")).split())
+        detail = detail if len(detail) <= 160 else detail[:159] + "…"
+        hint = (" Is it a SPARQL 1.1 Graph Store Protocol endpoint? (for Oxigraph: http://host:7878/store)"
+                if error.code in (404, 405, 415, 501) else "")
+        said = f": {detail}" if detail else ""
+        raise PushError(f"{url}: the server answered {error.code} {error.reason}{said}.{hint}") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise PushError(f"{url}: cannot reach the server ({reason})") from None

@@ -279,22 +279,38 @@ def stored_evidence(store: ox.Store) -> Iterator:
 
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold the output folder's write lock; a second writer gets a clear message, not a corrupt store."""
+    """Hold the output folder's write lock; a second writer gets a clear message, not a corrupt store.
+
+    The lock file is removed when the writer is done, so no file with a dead pid stays behind. A
+    writer that opened the file just before it was removed would hold a lock on a file no one
+    else can see, so after locking each writer checks that the file it holds is still the one
+    at the path, and tries again if not.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / LOCK_FILE, "a+")
-    try:
+    path = out / LOCK_FILE
+    while True:
+        handle = open(path, "a+")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
+            handle.close()
             raise BusyError(f"{out} is being written by {holder}; wait for it to finish and try again") from None
+        try:
+            if os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        handle.close()  # the file was removed by the writer before us: lock the new one
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(f"kg (pid {os.getpid()})")
         handle.flush()
         yield
     finally:
+        path.unlink(missing_ok=True)
         handle.close()
 
 

@@ -209,3 +209,42 @@ def test_query_errors_are_one_line_with_position_and_hint(run, text, expected):
     message = result.output.strip()
     assert expected in message and len(message.splitlines()) == 1 and len(message) < 400, message
     assert "\\u{" not in message  # none of the engine's lists of Unicode ranges
+
+
+def test_usage_errors_are_one_line_with_exit_1_and_a_help_hint(tmp_path):
+    for arguments, expected in ((["who"], "Missing argument 'NAME'. (see `kg who --help`)"),
+                                (["bogus"], "No such command 'bogus'. (see `kg --help`)"),
+                                (["query", "--format", "xml", "ASK {}"], "Invalid value for '--format'")):
+        run = subprocess.run([sys.executable, "-m", "kg.cli", *arguments], capture_output=True, text=True, timeout=60,
+                             cwd=tmp_path)
+        assert run.returncode == 1 and len(run.stderr.strip().splitlines()) == 1 and expected in run.stderr, run.stderr
+
+
+def test_push_to_a_server_that_is_not_a_graph_store_is_one_clear_line(seed_out, tmp_path):
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self):  # noqa: N802
+            body = (b"<!DOCTYPE html>\n<html><head><title>Oops</title></head>\n"
+                    b"<body><h1>Method not allowed</h1>\n<p>Try again</p></body></html>")
+            self.send_response(405)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        run = subprocess.run([sys.executable, "-m", "kg.cli", "push", "--endpoint", f"http://127.0.0.1:{server.server_address[1]}/x",
+                              "--out", str(seed_out)], capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    message = run.stderr.strip()
+    assert run.returncode == 1 and len(message.splitlines()) == 1 and "<" not in message, message
+    assert "405" in message and "Method not allowed Try again" in message and "Graph Store Protocol endpoint" in message

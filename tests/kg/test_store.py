@@ -364,3 +364,35 @@ def test_a_store_in_the_earlier_layout_is_read_and_moved_to_the_linked_one(tmp_p
     assert "Stellantis" in kg("who", "CATL", "--out", str(out)).output
     assert kg("remove", LAST, "--out", str(out)).exit_code == 0
     assert (out / "store").is_symlink() and "Stellantis" in kg("who", "CATL", "--out", str(out)).output
+
+
+def test_no_lock_file_stays_after_a_writer_and_many_writers_never_overlap(tmp_path):
+    import threading
+    import time
+
+    from kg.store import LOCK_FILE, BusyError
+
+    out = tmp_path / "out"
+    assert kg("build", str(SEEDS), "--out", str(out)).exit_code == 0
+    assert not (out / LOCK_FILE).exists()  # no file with a dead pid left behind
+    inside, overlaps, entered = [0], [], [0]
+
+    def writer() -> None:
+        for _ in range(200):
+            try:
+                with locked(out):
+                    inside[0] += 1
+                    entered[0] += 1
+                    if inside[0] > 1:
+                        overlaps.append(inside[0])
+                    time.sleep(0.0005)
+                    inside[0] -= 1
+            except BusyError:
+                pass
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert entered[0] > 50 and not overlaps and not (out / LOCK_FILE).exists()
