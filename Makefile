@@ -4,23 +4,28 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint bench quality install install-dev clean
 
+# pip's and setuptools' chatter goes to $(VENV)/install.log, shown only when an install fails
+QUIET = > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+
 $(BIN)/kg: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "Installing china-industry-kg into $(VENV) (log: $(VENV)/install.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip $(QUIET)
+	@$(BIN)/pip install --quiet -e . $(QUIET)
+	@touch $@
 
 $(VENV)/.dev: $(BIN)/kg
-	$(BIN)/pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
-	touch $@
+	@echo "Installing the test tools into $(VENV)"
+	@$(BIN)/pip install --quiet -e ".[dev]" $(QUIET)
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 $(QUIET)
+	@touch $@
 
 install: $(BIN)/kg
 
 install-dev: $(VENV)/.dev
 
 run: install
-	$(BIN)/kg build seeds --out out
+	@$(BIN)/kg build seeds --out out
 
 test: install-dev
 	$(BIN)/python -m pytest -q
