@@ -105,8 +105,8 @@ def format_rows(columns: list[str], rows: list[list[str]], output: Format) -> st
         return buffer.getvalue().rstrip("\n")
     widths = [min(60, max([len(c), *(len(r[i]) for r in rows)])) for i, c in enumerate(columns)]
     cut = lambda value, width: value if len(value) <= width else value[: width - 1] + "…"  # noqa: E731
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(cut(v, w).ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows]
+    lines += ["  ".join(cut(v, w).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
