@@ -35,6 +35,27 @@ def out_option(command):
                         show_default="out/ or $KG_OUT", help="Output directory of the built graph.")(command)
 
 
+def clip(text: str, width: int | None) -> str:
+    """``text`` cut to ``width`` characters at a word boundary, with "…" where it was cut (None: whole).
+
+    >>> clip("CATL and Stellantis agreed to build a plant in Spain.", 30)
+    'CATL and Stellantis agreed to…'
+    """
+    if width is None or len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if text[width - 1] != " " and " " in cut[width // 2:]:  # the cut falls inside a word: drop the piece
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def width_options(command):
+    """--width N and --full, shared by the commands that print evidence sentences."""
+    command = click.option("--full", is_flag=True, help="Print sentences whole.")(command)
+    return click.option("--width", default=160, show_default=True, type=click.IntRange(20),
+                        help="Cut sentences to this many characters (…).")(command)
+
+
 def handle_errors(command):
     """Turn library errors into clean CLI errors unless --debug was given."""
     @functools.wraps(command)
@@ -151,9 +172,10 @@ def remove(briefings: tuple[str, ...], out: Path) -> None:
 @click.option("--since", type=DATE, default=None, help="Only relations with evidence on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=DATE, default=None, help="Only relations with evidence on or before this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@width_options
 @out_option
 @handle_errors
-def who(name: str, depth: int, since, until, as_json: bool, out: Path) -> None:
+def who(name: str, depth: int, since, until, as_json: bool, width: int, full: bool, out: Path) -> None:
     """Who is connected to NAME (any name, acronym or alias).
 
     \b
@@ -180,9 +202,13 @@ def who(name: str, depth: int, since, until, as_json: bool, out: Path) -> None:
         if group != current:
             click.echo(f"\n  {group}")
             current = group
-        click.echo(f"    {neighbour.label} ({neighbour.cls})")
+        via = ""
+        if neighbour.via:
+            via = f" via {neighbour.via}" if neighbour.distance > 1 else f" (via {neighbour.via})"
+        click.echo(f"    {neighbour.label} ({neighbour.cls}){via}")
         for evidence in neighbour.evidence[:1]:
-            click.echo(f"      [{evidence['date'] or 'undated'}, {evidence['briefing']}] {evidence['sentence'][:200]}")
+            sentence = clip(evidence["sentence"], None if full else width)
+            click.echo(f"      [{evidence['date'] or 'undated'}, {evidence['briefing']}] {sentence}")
     if not result.neighbours:
         click.echo("  (no relations)")
 
@@ -192,9 +218,10 @@ def who(name: str, depth: int, since, until, as_json: bool, out: Path) -> None:
 @click.option("--since", type=DATE, default=None, help="Only events on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=DATE, default=None, help="Only events on or before this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@width_options
 @out_option
 @handle_errors
-def timeline(name: str, since, until, as_json: bool, out: Path) -> None:
+def timeline(name: str, since, until, as_json: bool, width: int, full: bool, out: Path) -> None:
     """List the dated events of NAME in order: its relations with their evidence.
 
     \b
@@ -211,7 +238,7 @@ def timeline(name: str, since, until, as_json: bool, out: Path) -> None:
         return
     for event in events:
         what = f"{event.head} {event.relation} {event.tail}".strip()
-        source = f"  [{event.briefing}] {event.sentence[:160]}" if event.briefing else ""
+        source = f"  [{event.briefing}] {clip(event.sentence, None if full else width)}" if event.briefing else ""
         click.echo(f"{event.date or 'undated':<10}  {what}{source}")
     if not events:
         click.echo("(no dated events)")

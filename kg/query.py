@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -94,6 +95,23 @@ def construct_turtle(store: ox.Store, text: str) -> str:
     return ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
 
 
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[\w.-]*[\w-])?")
+
+
+def prefixed(value: str) -> str:
+    """An IRI as a prefixed name where a declared prefix covers it (``firm:catl``); anything else as it is.
+
+    >>> prefixed("https://w3id.org/cikg/id/firm/catl"), prefixed("CATL")
+    ('firm:catl', 'CATL')
+    """
+    from kg.store import PREFIXES
+
+    best = max((namespace for namespace in PREFIXES.values() if value.startswith(namespace)), key=len, default=None)
+    if best is None or not _LOCAL_NAME.fullmatch(value[len(best):]):
+        return value
+    return next(name for name, namespace in PREFIXES.items() if namespace == best) + ":" + value[len(best):]
+
+
 def format_rows(columns: list[str], rows: list[list[str]], output: Format) -> str:
     if output == "json":
         return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=2)
@@ -103,6 +121,7 @@ def format_rows(columns: list[str], rows: list[list[str]], output: Format) -> st
         writer.writerow(columns)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
+    rows = [[prefixed(value) for value in row] for row in rows]  # a table is read by a person: firm:catl, not the whole IRI
     widths = [min(60, max([len(c), *(len(r[i]) for r in rows)])) for i, c in enumerate(columns)]
     cut = lambda value, width: value if len(value) <= width else value[: width - 1] + "…"  # noqa: E731
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),

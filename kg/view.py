@@ -124,6 +124,7 @@ class Neighbour:
     direction: str
     distance: int
     evidence: list[dict] = field(default_factory=list)
+    via: str = ""  # the nearer node of the link: a hop of a --depth 2 answer, or the narrower sector it targets
 
 
 @dataclass
@@ -173,13 +174,16 @@ def who(view, name: str, depth: int = 1) -> WhoResult:
             if other in sources:
                 continue
             evidence, distance = data.get("evidence", []), lengths.get(other, 1)
+            near = head if other == tail else tail
+            via = view.nodes[near]["label"] if near != node else ""
             known = found.get((other, relation, direction))
             if known is None:
                 info = view.nodes[other]
                 found[other, relation, direction] = Neighbour(other, info["label"], info["cls"], relation, direction, distance,
-                                                              evidence)
+                                                              evidence, via)
             else:  # the same link by several paths (or to several narrower sectors): all its evidence, once
-                known.distance = min(known.distance, distance)
+                if (distance, via) < (known.distance, known.via):  # the shortest path, then the first name: whatever the order
+                    known.distance, known.via = distance, via
                 known.evidence = _merged(known.evidence, evidence)
     neighbours = sorted(found.values(), key=lambda n: (n.distance, n.relation, n.direction, n.label.lower()))
     data = view.nodes[node]

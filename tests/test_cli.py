@@ -248,3 +248,27 @@ def test_push_to_a_server_that_is_not_a_graph_store_is_one_clear_line(seed_out, 
     message = run.stderr.strip()
     assert run.returncode == 1 and len(message.splitlines()) == 1 and "<" not in message, message
     assert "405" in message and "Method not allowed Try again" in message and "Graph Store Protocol endpoint" in message
+
+
+def test_who_names_the_hop_and_the_narrower_sector_and_cuts_sentences_with_an_ellipsis(run):
+    deep = run("who", "Little Giants", "--depth", "2").output
+    hops = [line for line in deep.splitlines() if line.startswith("    ") and " via " in line]
+    assert hops and all(line.split(" via ", 1)[1].strip() for line in hops), deep[:800]
+    broad = run("who", "renewable energy").output
+    assert "(via photovoltaics)" in broad or "(via wind power)" in broad, broad[:800]
+    narrow = run("who", "CATL", "--width", "40").output
+    sentences = [line for line in narrow.splitlines() if line.startswith("      [")]
+    assert sentences and all(line.split("] ", 1)[1].endswith("…") and len(line.split("] ", 1)[1]) <= 40 for line in sentences)
+    whole = run("who", "CATL", "--full").output
+    assert "agreed to jointly build a new battery plant in Spain." in whole
+    timeline = run("timeline", "CATL", "--width", "40").output
+    assert all(line.endswith("…") for line in timeline.splitlines() if "[" in line)
+
+
+def test_tables_print_prefixed_names_and_undated_items_come_last(run):
+    table = run("query", "SELECT ?f WHERE { ?f a cikg:Firm ; rdfs:label \"CATL\"@en }").output
+    assert "firm:catl" in table and "https://" not in table
+    assert "https://w3id.org/cikg/id/firm/catl" in run("query", "SELECT ?f WHERE { ?f rdfs:label \"CATL\"@en }", "--format", "csv").output
+    rows = json.loads(run("query", str(ROOT / "queries" / "policies_by_agency.rq"), "--format", "json").output)
+    dates = [row["date"] for row in rows]
+    assert "" in dates and dates.index("") > 0 and all(d == "" for d in dates[dates.index(""):]), dates
