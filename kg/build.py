@@ -142,27 +142,55 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
 
 
 def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
-    """Take briefings out of the store again (`kg remove`): their named graphs go, exports follow."""
+    """Take briefings out of the store again (`kg remove`); the exports follow.
+
+    The briefings that stay are resolved again from their stored records, in their input
+    order, as if built alone: a name that a removed briefing introduced and a staying one
+    reused is then named as the staying one names it, so the graph equals `kg build` of the
+    briefings that stay. An index from before records were kept has its named graphs removed
+    instead.
+    """
     import pyoxigraph as ox
 
-    from kg.index import IndexWriter, index_file
-    from kg.store import graph_iri, locked, open_store, store_folder, stored_briefings, writable_copy
+    from kg.index import IndexWriter, index_file, stored_records
+    from kg.store import GraphWriter, graph_iri, locked, open_store, store_folder, stored_briefings, writable_copy
 
     summary = BuildSummary()
     with locked(out):
         previous = index_file(store_folder(out))  # a clear error when nothing was built
-        with writable_copy(out, fresh=False) as (store, folder), IndexWriter(folder, store, previous) as index:
-            present = stored_briefings(store)
-            unknown = [b for b in briefing_ids if b not in present]
-            if unknown:
-                raise InputError(f"not in the graph: {', '.join(unknown)}; briefings: {', '.join(sorted(present)) or 'none'}")
-            for briefing_id in briefing_ids:
-                store.remove_graph(ox.NamedNode(graph_iri(briefing_id)))
-                index.remove(briefing_id)
-                summary.briefings += 1
-            _finish(store, index, full_merge=True)
+        present = stored_briefings(open_store(out))
+        unknown = [b for b in briefing_ids if b not in present]
+        if unknown:
+            raise InputError(f"not in the graph: {', '.join(unknown)}; briefings: {', '.join(sorted(present)) or 'none'}")
+        records = stored_records(previous)
+        if records is not None:
+            with writable_copy(out, fresh=True) as (store, folder), IndexWriter(folder, store, None) as index:
+                resolver = _resolver(store, fresh=True)
+                with GraphWriter(store) as writer:
+                    for record in records:
+                        if record.id in briefing_ids:
+                            continue
+                        _write_briefing(record, resolver, writer, index, replace=False)
+                _finish(store, index, full_merge=False)
+        else:
+            with writable_copy(out, fresh=False) as (store, folder), IndexWriter(folder, store, previous) as index:
+                for briefing_id in briefing_ids:
+                    store.remove_graph(ox.NamedNode(graph_iri(briefing_id)))
+                    index.remove(briefing_id)
+                _finish(store, index, full_merge=True)
+        summary.briefings = len(briefing_ids)
         summary.outputs = _export(out, open_store(out), summary)
     return summary
+
+
+def _write_briefing(record, resolver, writer, index, replace: bool) -> None:
+    """Resolve one briefing's record onto the graph so far and write its named graph and index rows."""
+    from kg.graph import briefing_graph, evidence_rows
+    from kg.store import graph_iri
+
+    resolved = resolver.add(record)
+    writer.put(graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors), replace=replace)
+    index.put(record.id, evidence_rows(resolved), record)
 
 
 def _resolver(store, fresh: bool):
@@ -232,8 +260,6 @@ def _records(files: list, jobs: int) -> Iterator:
 
 def _add_result(item, record, number: int, total: int, writer, index, resolver, existing: dict, summary: BuildSummary,
                 report) -> None:
-    from kg.graph import briefing_graph, evidence_rows
-    from kg.store import graph_iri
 
     if isinstance(record, InputError):
         summary.errors.append(str(record))
@@ -245,9 +271,7 @@ def _add_result(item, record, number: int, total: int, writer, index, resolver, 
         return
     if record.id in existing:
         summary.replaced += 1
-    resolved = resolver.add(record)
-    writer.put(graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors), replace=record.id in existing)
-    index.put(record.id, evidence_rows(resolved))
+    _write_briefing(record, resolver, writer, index, replace=record.id in existing)
     summary.briefings += 1
     verb = "replaced" if record.id in existing else "added" if existing else "read"
     report(f"[{number}/{total}] {printable(item.path.name)}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")

@@ -19,6 +19,7 @@ import difflib
 import json
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -28,7 +29,7 @@ from kg.errors import GraphNotBuiltError, UnknownNameError
 from kg.terms import ID_IRI
 
 INDEX_FILE = "index.sqlite"
-VERSION = 2  # PRAGMA user_version; an index of another version is rebuilt from the store
+VERSION = 3  # PRAGMA user_version; an index of another version is rebuilt from the store
 
 _SCHEMA = f"""
 CREATE TABLE evidence (id TEXT PRIMARY KEY, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
@@ -42,6 +43,7 @@ CREATE INDEX names_by_signature ON names (signature);
 CREATE INDEX names_by_node ON names (node);
 CREATE TABLE broader (narrow TEXT, broad TEXT);
 CREATE INDEX broader_by_broad ON broader (broad);
+CREATE TABLE records (briefing TEXT PRIMARY KEY, position INTEGER, record BLOB);
 PRAGMA user_version = {VERSION};
 """
 
@@ -74,6 +76,38 @@ class EvidenceRow(NamedTuple):
     confidence: float
 
 
+def pack_record(record) -> bytes:
+    """A briefing's extraction record as compressed JSON (named tuples become lists)."""
+    import dataclasses
+
+    fields = {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
+    return zlib.compress(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def unpack_record(data: bytes):
+    """The `extract.records.BriefingRecord` that `pack_record` stored."""
+    from extract.records import BriefingRecord, EntityRecord, Evidence, RelationRecord
+
+    fields = json.loads(zlib.decompress(data))
+    fields["entities"] = tuple(EntityRecord(*[tuple(v) if isinstance(v, list) else v for v in entity]) for entity in fields["entities"])
+    fields["relations"] = tuple(RelationRecord(head, relation, tail, Evidence(*evidence))
+                                for head, relation, tail, evidence in fields["relations"])
+    return BriefingRecord(**fields)
+
+
+def stored_records(path: Path) -> list | None:
+    """Every briefing's record in the index at ``path``, in input order; None where an older index kept none."""
+    if not path.is_file() or _version(path) != VERSION:
+        return None
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT record FROM records ORDER BY position").fetchall()
+        briefings = db.execute("SELECT COUNT(DISTINCT briefing) FROM evidence").fetchone()[0]
+    db.close()
+    if len(rows) < briefings:
+        return None
+    return [unpack_record(row[0]) for row in rows]
+
+
 class IndexWriter:
     """The index of a store being written: evidence rows per briefing as they come, the rest at `finish`.
 
@@ -95,13 +129,22 @@ class IndexWriter:
 
                 self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stored_evidence(store))
 
-    def put(self, briefing: str, rows: Iterable[tuple]) -> None:
-        """Make ``rows`` the evidence of ``briefing``, replacing what an earlier text of it gave."""
-        self.remove(briefing)
+    def put(self, briefing: str, rows: Iterable[tuple], record=None) -> None:
+        """Make ``rows`` the evidence of ``briefing``, replacing what an earlier text of it gave.
+
+        ``record`` (its `extract.records.BriefingRecord`) is kept too, in input order (a
+        replaced briefing keeps its place), so `kg remove` can resolve the briefings that stay
+        as if they had been built alone, without reading a text again.
+        """
+        self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))
         self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if record is not None:
+            self.db.execute("""INSERT INTO records VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM records), ?)
+                               ON CONFLICT (briefing) DO UPDATE SET record = excluded.record""", (briefing, pack_record(record)))
 
     def remove(self, briefing: str) -> None:
         self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))
+        self.db.execute("DELETE FROM records WHERE briefing = ?", (briefing,))
 
     def finish(self, store) -> None:
         """Describe the nodes, names and sector taxonomy of the finished store, and commit."""

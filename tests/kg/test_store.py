@@ -396,3 +396,21 @@ def test_no_lock_file_stays_after_a_writer_and_many_writers_never_overlap(tmp_pa
     for thread in threads:
         thread.join(60)
     assert entered[0] > 50 and not overlaps and not (out / LOCK_FILE).exists()
+
+
+def test_removing_a_briefing_leaves_no_trace_of_the_names_it_introduced(tmp_path):
+    """kg add A, kg add B, kg remove A equals kg build B, though B reuses a name that A introduced."""
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("MARCH 3, 2025\n\n- March 2: Chinese chipmaker Zentrix Semiconductor Technology (Zentrix) agreed to acquire "
+                     "a 30 percent stake in Dutch firm Velmora Optics.\n", encoding="utf-8")
+    second.write_text("APRIL 7, 2025\n\n- April 4: Chinese chipmaker Zentrix and German carmaker Holtberg Motors agreed to "
+                      "jointly build a chip plant in Saxony.\n", encoding="utf-8")
+    out, alone = tmp_path / "out", tmp_path / "alone"
+    for arguments in (["build", str(first)], ["add", str(second)], ["remove", "a"]):
+        result = kg(*arguments, "--out", str(out))
+        assert result.exit_code == 0, result.output
+    assert kg("build", str(second), "--out", str(alone)).exit_code == 0
+    assert (out / "graph.ttl").read_bytes() == (alone / "graph.ttl").read_bytes()
+    assert _nquads(out) == _nquads(alone)
+    who = kg("who", "Zentrix", "--out", str(out)).output
+    assert who.startswith("Zentrix (Firm)") and "Zentrix Semiconductor Technology" not in who, who
