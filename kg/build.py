@@ -32,6 +32,7 @@ class BuildSummary:
     outputs: list[Path] = field(default_factory=list)
     unchanged: int = 0
     replaced: int = 0
+    skipped: list[Path] = field(default_factory=list)  # files in the folders given, of formats kg does not read
 
 
 class BriefingFile(NamedTuple):
@@ -57,14 +58,15 @@ def briefing_id(path: Path, root: Path | None) -> str:
     return relative.with_suffix("").as_posix()
 
 
-def iter_input_files(paths: list[Path]) -> Iterator[BriefingFile | InputError]:
+def iter_input_files(paths: list[Path], skipped: list[Path] | None = None) -> Iterator[BriefingFile | InputError]:
     """Every briefing file under ``paths`` with its id, in a stable order; problems come back as errors.
 
     Folders are walked without following symbolic links to folders, so a link loop cannot
     trap the build; a file named twice (directly and through a folder, or by a link) is read
     once. A file given by name is always tried, so a wrong format is reported, not skipped.
     Two different files that would get the same id are never merged in silence: the second
-    is reported and skipped.
+    is reported and skipped. Files of other formats inside a folder are collected in ``skipped``
+    (hidden files aside), so the summary can say how many were left out.
     """
     seen: set[Path] = set()
     ids: dict[str, Path] = {}
@@ -76,7 +78,11 @@ def iter_input_files(paths: list[Path]) -> Iterator[BriefingFile | InputError]:
             root, candidates = path, []
             for folder, folders, names in os.walk(path, followlinks=False, onerror=None):
                 folders.sort()
-                candidates += [Path(folder) / name for name in sorted(names) if Path(name).suffix.lower() in READABLE_SUFFIXES]
+                for name in sorted(names):
+                    if Path(name).suffix.lower() in READABLE_SUFFIXES:
+                        candidates.append(Path(folder) / name)
+                    elif skipped is not None and not name.startswith("."):
+                        skipped.append(Path(folder) / name)
         else:
             root, candidates = None, [path]
         for candidate in candidates:
@@ -118,7 +124,7 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
             with writable_copy(out, fresh) as (store, folder), IndexWriter(folder, store, previous) as index:
                 existing = {} if fresh else stored_briefings(store)
                 resolver = _resolver(store, fresh)
-                files = list(iter_input_files(paths))
+                files = list(iter_input_files(paths, summary.skipped))
                 with GraphWriter(store) as writer:
                     for number, (item, record) in enumerate(_records(files, jobs), start=1):
                         _add_result(item, record, number, len(files), writer, index, resolver, existing, summary, report)

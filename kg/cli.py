@@ -125,6 +125,12 @@ def _print_summary(summary) -> None:
     click.echo("Relations: " + ", ".join(f"{rel} {n}" for rel, n in sorted(summary.relations.items())))
     if summary.errors:
         click.echo(f"{len(summary.errors)} input(s) skipped (see errors above).", err=True)
+    if summary.skipped:
+        from kg.readers import READABLE_SUFFIXES
+
+        names = ", ".join(printable(path.name) for path in summary.skipped[:3]) + (", …" if len(summary.skipped) > 3 else "")
+        click.echo(f"{len(summary.skipped)} file(s) of other formats left out ({names}); kg reads "
+                   f"{', '.join(s for s in READABLE_SUFFIXES if s not in ('.text', '.xhtml'))}.", err=True)
 
 
 @cli.command()
@@ -410,15 +416,19 @@ def export_command(fmt: str, output: Path, out: Path) -> None:
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows (or triples) per answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries run at once.")
 @click.option("--max-memory", default=2048, show_default=True, type=click.IntRange(64), help="MiB of memory one query may use.")
+@click.option("--cors", "cors", default=None, is_flag=False, flag_value="*", metavar="[ORIGIN]",
+              help="Let browser pages from ORIGIN (comma-separated; alone: any origin) query the endpoint. Off by default.")
 @out_option
 @handle_errors
-def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, max_memory: int, out: Path) -> None:
+def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, max_memory: int, cors: str | None, out: Path) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only), with a query page at /.
 
     \b
     Example:
         kg serve --port 7878
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a cikg:Firm } LIMIT 5' http://127.0.0.1:7878/sparql
+        curl http://127.0.0.1:7878/sparql          # the service description (Turtle)
+        kg serve --cors https://yasgui.org         # pages from that origin may query too
     """
     from kg.serve import serve as run_server
 
@@ -426,7 +436,8 @@ def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, max
         click.echo(f"Serving SPARQL on {url} (query page: {url.removesuffix('sparql')}); Ctrl-C stops.", err=False)
         sys.stdout.flush()
 
-    run_server(out, host, port, timeout, max_rows, workers, ready, max_memory)
+    origins = tuple(origin.strip().rstrip("/") for origin in cors.split(",") if origin.strip()) if cors else ()
+    run_server(out, host, port, timeout, max_rows, workers, ready, max_memory, origins)
 
 
 @cli.command()

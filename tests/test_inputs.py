@@ -363,3 +363,16 @@ def test_file_names_cannot_forge_report_lines_and_long_names_are_not_echoed_whol
     assert "\u202e" not in run.stderr and any("y\\u202etxt.md: empty file" in line for line in lines), lines
     who = kg("who", "Q" * 100_000, "--out", str(out))
     assert who.exit_code == 1 and len(who.output) < 400 and "…" in who.output, who.output[:400]
+
+
+def test_files_of_other_formats_in_a_folder_are_counted_in_the_summary(tmp_path):
+    folder = tmp_path / "briefings"
+    (folder / "notes").mkdir(parents=True)
+    shutil.copy(CATL_SEED, folder / "good.txt")
+    (folder / "notes" / "minutes.docx").write_bytes(b"PK\x03\x04")
+    (folder / "chart.png").write_bytes(b"\x89PNG")
+    (folder / ".hidden").write_text("x")
+    run = subprocess.run([*KG, "build", str(folder), "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    line = next(line for line in run.stderr.splitlines() if "of other formats left out" in line)
+    assert line.startswith("2 file(s)") and "chart.png" in line and "minutes.docx" in line and ".hidden" not in line, line
