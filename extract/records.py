@@ -12,6 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from extract.status import deal_status
+
 if TYPE_CHECKING:  # records are read by kg/, which must not load spaCy
     from spacy.tokens import Doc
 
@@ -28,6 +30,7 @@ class Evidence(NamedTuple):
     date: str
     rule: str
     confidence: float
+    status: str = ""  # a deal's state as the sentence reports it (`extract.status`), "" for policy relations
 
 
 class EntityRecord(NamedTuple):
@@ -97,7 +100,8 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
     text = doc._.text
     for mention in doc._.entities:
         entry = names.setdefault(mention.key, {"label": mention.label, "names": [], "rule": mention.rule, "first": mention.start, "zh": []})
-        entry["names"].append(text[mention.start:mention.end])
+        # an elided list item ("packaging" in "chip design, manufacturing and packaging") is named by its key
+        entry["names"].append(mention.key[7:] if mention.rule == "sector.elided" else text[mention.start:mention.end])
     for document in doc._.documents:
         entry = names.setdefault(document.key, {"label": "PolicyDocument", "names": [], "rule": document.rule,
                                                 "first": document.start, "zh": []})
@@ -116,6 +120,7 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
         if found.head not in names or found.tail not in names:
             continue
         sentence = text[found.start:found.end].strip()
-        evidence = Evidence(briefing_id, found.start, found.end, sentence, dates.at(found.start), found.rule, found.confidence)
+        evidence = Evidence(briefing_id, found.start, found.end, sentence, dates.at(found.start), found.rule, found.confidence,
+                            deal_status(found.relation, sentence))
         relations.append(RelationRecord(found.head, found.relation, found.tail, evidence))
     return BriefingRecord(briefing_id, source, layout.title, layout.briefing_date, text, entities, tuple(relations))

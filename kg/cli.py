@@ -178,10 +178,11 @@ def remove(briefings: tuple[str, ...], out: Path) -> None:
 @click.option("--since", type=DATE, default=None, help="Only relations with evidence on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=DATE, default=None, help="Only relations with evidence on or before this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--active", is_flag=True, help="Leave out deals that ended (terminated, exited, rejected).")
 @width_options
 @out_option
 @handle_errors
-def who(name: str, depth: int, since, until, as_json: bool, width: int, full: bool, out: Path) -> None:
+def who(name: str, depth: int, since, until, as_json: bool, active: bool, width: int, full: bool, out: Path) -> None:
     """Who is connected to NAME (any name, acronym or alias).
 
     \b
@@ -191,10 +192,12 @@ def who(name: str, depth: int, since, until, as_json: bool, width: int, full: bo
         kg who CATL --since 2024-06-01 --until 2025-03-31
     """
     from kg.index import Index
-    from kg.view import who_in_index
+    from kg.view import ended, who_in_index
 
     index = Index(out)
     result = who_in_index(index, index.find(name), depth, _day(since), _day(until))
+    if active:
+        result.neighbours = [neighbour for neighbour in result.neighbours if not ended(neighbour)]
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -214,7 +217,8 @@ def who(name: str, depth: int, since, until, as_json: bool, width: int, full: bo
         click.echo(f"    {neighbour.label} ({neighbour.cls}){via}")
         for evidence in neighbour.evidence[:1]:
             sentence = clip(evidence["sentence"], None if full else width)
-            click.echo(f"      [{evidence['date'] or 'undated'}, {evidence['briefing']}] {sentence}")
+            status = f", {evidence['status']}" if evidence.get("status") else ""
+            click.echo(f"      [{evidence['date'] or 'undated'}, {evidence['briefing']}{status}] {sentence}")
     if not result.neighbours:
         click.echo("  (no relations)")
 

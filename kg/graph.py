@@ -54,7 +54,7 @@ P = {name: f"<{iri}>" for name, iri in {
     "type": RDF.type, "label": RDFS.label, "prefLabel": SKOS.prefLabel, "altLabel": SKOS.altLabel, "broader": SKOS.broader,
     "country": SDO.addressCountry, "title": DCTERMS.title, "date": DCTERMS.date, "identifier": DCTERMS.identifier,
     "subject": RDF.subject, "predicate": RDF.predicate, "object": RDF.object, "derived": PROV.wasDerivedFrom,
-    **{term: CIKG[term] for term in ("mentionedIn", "sentence", "inBriefing", "rule", "confidence", "startChar", "endChar",
+    **{term: CIKG[term] for term in ("mentionedIn", "sentence", "inBriefing", "rule", "status", "confidence", "startChar", "endChar",
                                      "sourceFile", "sourceDigest", "Briefing", "Evidence")},
 }.items()}
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
@@ -154,6 +154,8 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
         triples.add(record, "inBriefing", source)
         triples.add(record, "derived", source)
         triples.add(record, "rule", literal(evidence.rule))
+        if evidence.status:
+            triples.add(record, "status", literal(evidence.status))
         triples.add(record, "confidence", literal(f"{evidence.confidence:.2f}", datatype="decimal"))
         triples.add(record, "startChar", literal(str(evidence.start), datatype="integer"))
         triples.add(record, "endChar", literal(str(evidence.end), datatype="integer"))
@@ -168,7 +170,8 @@ def evidence_rows(resolved) -> list:
 
     briefing = resolved.record.id
     return [EvidenceRow(str(_evidence_iri(r)), briefing, str(entity_iri(r.head)), r.relation, str(entity_iri(r.tail)),
-                        r.evidence.sentence, r.evidence.date or "", r.evidence.rule, float(f"{r.evidence.confidence:.2f}"))
+                        r.evidence.sentence, r.evidence.date or "", r.evidence.rule, float(f"{r.evidence.confidence:.2f}"),
+                        r.evidence.status)
             for r in resolved.relations]
 
 

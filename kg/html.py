@@ -73,7 +73,8 @@ def graph_data(view) -> dict:
         color, width, dashes = FAMILY_STYLE[family]
         evidence = data.get("evidence", [])
         tooltip = "\n\n".join(
-            f"{e['sentence']}\n({e['briefing']}, {e['date'] or 'undated'}; rule {e['rule']}, confidence {e['confidence']:.2f})"
+            f"{e['sentence']}\n({e['briefing']}, {e['date'] or 'undated'}; "
+            f"{'deal ' + e['status'] + '; ' if e.get('status') else ''}rule {e['rule']}, confidence {e['confidence']:.2f})"
             for e in evidence[:3]
         ) or relation
         edges.append({"id": index, "from": head, "to": tail, "label": relation, "title": f"{relation}\n{tooltip}",

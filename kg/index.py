@@ -29,11 +29,11 @@ from kg.errors import GraphNotBuiltError, UnknownNameError
 from kg.terms import ID_IRI
 
 INDEX_FILE = "index.sqlite"
-VERSION = 3  # PRAGMA user_version; an index of another version is rebuilt from the store
+VERSION = 4  # PRAGMA user_version; an index of another version is rebuilt from the store
 
 _SCHEMA = f"""
 CREATE TABLE evidence (id TEXT PRIMARY KEY, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
-                       rule TEXT, confidence REAL);
+                       rule TEXT, confidence REAL, status TEXT);
 CREATE INDEX evidence_by_briefing ON evidence (briefing);
 CREATE INDEX evidence_by_head ON evidence (head);
 CREATE INDEX evidence_by_tail ON evidence (tail);
@@ -74,6 +74,7 @@ class EvidenceRow(NamedTuple):
     date: str
     rule: str
     confidence: float
+    status: str = ""
 
 
 def pack_record(record) -> bytes:
@@ -127,7 +128,7 @@ class IndexWriter:
             if previous is not None:
                 from kg.store import stored_evidence
 
-                self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stored_evidence(store))
+                self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored_evidence(store))
 
     def put(self, briefing: str, rows: Iterable[tuple], record=None) -> None:
         """Make ``rows`` the evidence of ``briefing``, replacing what an earlier text of it gave.
@@ -137,7 +138,7 @@ class IndexWriter:
         as if they had been built alone, without reading a text again.
         """
         self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))
-        self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         if record is not None:
             self.db.execute("""INSERT INTO records VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM records), ?)
                                ON CONFLICT (briefing) DO UPDATE SET record = excluded.record""", (briefing, pack_record(record)))

@@ -45,6 +45,7 @@ class CIKG(DefinedNamespace):
     inBriefing: URIRef
     sentence: URIRef
     rule: URIRef
+    status: URIRef
     confidence: URIRef
     startChar: URIRef
     endChar: URIRef

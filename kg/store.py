@@ -268,13 +268,13 @@ def stored_evidence(store: ox.Store) -> Iterator:
     """Every evidence record of the store, as `kg.index.EvidenceRow`s."""
     from kg.index import EvidenceRow
 
-    for row in query(store, """SELECT ?e ?briefing ?s ?p ?o ?sentence ?date ?rule ?confidence WHERE {
+    for row in query(store, """SELECT ?e ?briefing ?s ?p ?o ?sentence ?date ?rule ?confidence ?status WHERE {
             ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cikg:sentence ?sentence ;
                cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
-            ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } }"""):
+            ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } OPTIONAL { ?e cikg:status ?status } }"""):
         yield EvidenceRow(row["e"].value, row["briefing"].value, row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value,
                           row["sentence"].value, row["date"].value if row["date"] else "", row["rule"].value,
-                          float(row["confidence"].value))
+                          float(row["confidence"].value), row["status"].value if row["status"] else "")
 
 
 @contextmanager

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def evidence_order(item: dict) -> tuple:
     """Evidence is listed oldest first; the order is total, so every reader lists it alike."""
-    return item["date"], item["briefing"], item["sentence"], item["rule"], item["confidence"]
+    return item["date"], item["briefing"], item["sentence"], item["rule"], item["confidence"], item.get("status", "")
 
 
 def to_networkx(graph: Graph):
@@ -53,6 +53,7 @@ def to_networkx(graph: Graph):
             "date": str(graph.value(record, DCTERMS.date) or ""),
             "rule": str(graph.value(record, CIKG.rule) or ""),
             "confidence": float(graph.value(record, CIKG.confidence) or 0),
+            "status": str(graph.value(record, CIKG.status) or ""),
         })
     for relation in RELATIONS:
         for head, tail in graph.subject_objects(CIKG[relation]):
@@ -212,7 +213,8 @@ _RELATION_VALUES = " ".join(f"cikg:{r}" for r in RELATIONS)
 
 def _evidence_item(row) -> dict:
     """One evidence record (`kg.index.EvidenceRow`) in the shape `to_networkx` gives edges."""
-    return {"sentence": row.sentence, "briefing": row.briefing, "date": row.date, "rule": row.rule, "confidence": row.confidence}
+    return {"sentence": row.sentence, "briefing": row.briefing, "date": row.date, "rule": row.rule, "confidence": row.confidence,
+            "status": row.status}
 
 
 def view_from_store(store):
@@ -289,6 +291,13 @@ def neighbourhood(index, sources: set[str], depth: int):
         frontier = reached - seen
         seen |= reached
     return view
+
+
+def ended(neighbour: Neighbour) -> bool:
+    """Whether a link is a deal that ended: its latest evidence says terminated, exited or rejected."""
+    from extract.status import ENDED
+
+    return bool(neighbour.evidence) and neighbour.evidence[-1].get("status", "") in ENDED
 
 
 def who_in_index(index, node: str, depth: int = 1, since: str = "", until: str = "") -> WhoResult:

@@ -272,3 +272,14 @@ def test_tables_print_prefixed_names_and_undated_items_come_last(run):
     rows = json.loads(run("query", str(ROOT / "queries" / "policies_by_agency.rq"), "--format", "json").output)
     dates = [row["date"] for row in rows]
     assert "" in dates and dates.index("") > 0 and all(d == "" for d in dates[dates.index(""):]), dates
+
+
+def test_who_shows_a_deals_status_and_active_leaves_out_ended_deals(run):
+    zotye = run("who", "Zotye").output
+    assert "Ford Motor (Firm)" in zotye and ", terminated]" in zotye, zotye
+    assert "Ford Motor" not in run("who", "Zotye", "--active").output
+    byd = run("who", "BYD", "--active").output
+    assert "Mercedes-Benz Group" not in byd  # the venture it exited
+    assert "Stellantis" in run("who", "CATL", "--active").output  # an agreed deal stays
+    rows = json.loads(run("query", str(ROOT / "queries" / "firms_with_foreign_partners.rq"), "--format", "json").output)
+    assert {"terminated", "exited", "agreed"} <= {row["status"] for row in rows}

@@ -1,0 +1,48 @@
+"""The state of a deal as its sentence reports it: announced, agreed, completed, terminated, exited, rejected, rumoured.
+
+"Ford terminates its plans to launch an EV joint venture with Zotye" is a partnership that ended;
+an analyst asking who partners with whom today must be able to leave it out. The cues are data
+(`rules/status.yml`); the first status whose cue occurs in the sentence wins, ended states first.
+A relation that is not a deal, or a sentence with no cue, has no status ("").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extract.lexicon import load_rules
+
+STATUSES = ("announced", "agreed", "completed", "terminated", "exited", "rejected", "rumoured")
+ENDED = frozenset({"terminated", "exited", "rejected"})
+
+
+def _cue_pattern(cues: list[str]) -> re.Pattern:
+    parts = [re.escape(cue[:-1]) + r"\w{0,12}" if cue.endswith("*") else re.escape(cue) for cue in cues]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:
+    rules = load_rules("status.yml")
+    ordered = tuple((entry["status"], _cue_pattern(entry["cues"])) for entry in rules["statuses"])
+    unknown = {status for status, _ in ordered} - set(STATUSES)
+    if unknown:
+        raise ValueError(f"status.yml: unknown status {sorted(unknown)}")
+    return frozenset(rules["deal_relations"]), ordered
+
+
+def deal_status(relation: str, sentence: str) -> str:
+    """The status the sentence gives a ``relation`` of that kind, or "" (not a deal, or no cue).
+
+    >>> deal_status("partnersWith", "Ford terminates its plans to launch an EV joint venture with Zotye.")
+    'terminated'
+    >>> deal_status("acquires", "Acme agreed to acquire a 30 percent stake in Borealis.")
+    'agreed'
+    >>> deal_status("issuedBy", "The MIIT issued a notice.")
+    ''
+    """
+    deals, ordered = _rules()
+    if relation not in deals:
+        return ""
+    return next((status for status, pattern in ordered if pattern.search(sentence)), "")
