@@ -3,148 +3,37 @@
 Queries run in worker processes that each open the store read-only. A query that runs past the
 time limit has its worker killed and replaced, so one runaway query costs the client a 503 and
 never the server; the store is never opened for writing, so no request can change it. Updates
-are refused before they reach a worker. Results come back as SPARQL JSON, XML, CSV or TSV
-(SELECT, ASK) or as Turtle or N-Triples (CONSTRUCT, DESCRIBE); at most ``max_rows`` rows, the
-response saying so in its ``X-Kg-Truncated`` header when more existed.
+are refused before they reach a worker. The protocol's rules (media types, content negotiation,
+the request's RDF dataset) are in `kg.protocol`, what a worker computes (answers in each format,
+the service description) in `kg.answers`. Answers hold at most ``max_rows`` rows or triples, the
+response saying so in its ``X-Kg-Truncated`` header when more existed. With ``cors`` set,
+browser pages from other origins may query too.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import multiprocessing
 import os
 import queue
+import re
 import resource
 import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
+from urllib.parse import urlparse
 
-RESULT_TYPES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
-}
-GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples"}
+from kg.answers import Answer, Job, run_one, text_answer
+from kg.protocol import GRAPH_ALIASES, GRAPH_TYPES, ProtocolError, choose_formats, dataset, negotiate, not_acceptable, read_params
+
 MAX_QUERY_BYTES = 100_000
 IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed, so idle clients cannot hold threads
 MAX_CONNECTIONS = 128  # open at once; past it a new connection gets a 503 and is closed
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    content_type: str
-    body: bytes
-    truncated: bool = False
-
-
-# --- worker side: runs in its own process ------------------------------------------------------
-
-def _term_json(term) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    value = {"type": "literal", "value": term.value}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        value["datatype"] = term.datatype.value
-    return value
-
-
-def _term_xml(term) -> str:
-    kind = _term_json(term)
-    if kind["type"] == "uri":
-        return f"<uri>{xml_escape(kind['value'])}</uri>"
-    if kind["type"] == "bnode":
-        return f"<bnode>{xml_escape(kind['value'])}</bnode>"
-    attributes = "".join(f" {key}={quoteattr(value)}" for key, value in kind.items() if key not in ("type", "value"))
-    return f"<literal{attributes}>{xml_escape(kind['value'])}</literal>"
-
-
-def _csv_cell(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\r\n') else value
-
-
-def serialize_solutions(variables: list[str], rows: list[list], fmt: str) -> bytes:
-    """SELECT results in one of the four SPARQL result formats."""
-    if fmt == "json":
-        bindings = [{v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if fmt == "xml":
-        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-        results = "".join(
-            "<result>" + "".join(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                                 for v, t in zip(variables, row, strict=True) if t is not None) + "</result>"
-            for row in rows
-        )
-        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
-                f"<results>{results}</results></sparql>").encode()
-    if fmt == "csv":
-        lines = [",".join(variables)] + [",".join("" if t is None else _csv_cell(t.value) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode()
-    lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def serialize_boolean(value: bool, fmt: str) -> bytes:
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == "xml":
-        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                f"<boolean>{str(value).lower()}</boolean></sparql>").encode()
-    return f"{'_askResult' if fmt == 'csv' else '?_askResult'}\n{str(value).lower()}\n".encode()
-
-
-def run_one(store, text: str, result_format: str, graph_format: str, max_rows: int) -> Answer:
-    """Execute one query on an open store; every failure becomes an HTTP answer."""
-    import pyoxigraph as ox
-
-    from kg.errors import QueryError
-    from kg.store import PREFIXES, query
-
-    try:
-        result = query(store, text)
-    except QueryError as error:  # refused before the engine saw it (`kg.guard`)
-        return Answer(400, "text/plain; charset=utf-8", f"{error}\n".encode())
-    except SyntaxError as error:
-        from kg.query import syntax_message
-
-        return Answer(400, "text/plain; charset=utf-8", f"{syntax_message(text, error)}\n".encode())
-    except Exception as error:  # pyoxigraph raises OSError/RuntimeError/ValueError for evaluation problems
-        return Answer(400, "text/plain; charset=utf-8", f"SPARQL error: {error}\n".encode())
-    if isinstance(result, ox.QueryBoolean):
-        return Answer(200, RESULT_TYPES[result_format], serialize_boolean(bool(result), result_format))
-    if isinstance(result, ox.QueryTriples):
-        triples, truncated = [], False
-        for triple in result:
-            if len(triples) == max_rows:
-                truncated = True
-                break
-            triples.append(triple)
-        fmt = ox.RdfFormat.TURTLE if graph_format == "turtle" else ox.RdfFormat.N_TRIPLES
-        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if graph_format == "turtle" else None)
-        return Answer(200, GRAPH_TYPES[graph_format], body, truncated)
-    variables = [v.value for v in result.variables]
-    rows, truncated = [], False
-    for solution in result:
-        if len(rows) == max_rows:
-            truncated = True
-            break
-        rows.append([solution[i] for i in range(len(variables))])
-    return Answer(200, RESULT_TYPES[result_format], serialize_solutions(variables, rows, result_format), truncated)
 
 
 def _virtual_memory_bytes() -> int:
@@ -181,7 +70,7 @@ def _worker(out: str, connection, max_memory: int) -> None:
         if latest != folder:
             del store
             folder, store = latest, ox.Store.read_only(str(latest))
-        connection.send(run_one(store, *request))
+        connection.send(run_one(store, request, str(folder)))
 
 
 # --- server side --------------------------------------------------------------------------------
@@ -228,8 +117,7 @@ class QueryPool:
     def _new_worker(self) -> Worker:
         return Worker(self.context, self.out, self.max_memory_mib * 2**20)
 
-    def run(self, text: str, result_format: str, graph_format: str) -> Answer:
-        request = (text, result_format, graph_format, self.max_rows)
+    def run(self, request: Job) -> Answer:
         deadline = time.monotonic() + self.queue_wait
         lane_tried = False
         while time.monotonic() < deadline:
@@ -249,7 +137,7 @@ class QueryPool:
                 return answer
         return Answer(503, "text/plain; charset=utf-8", b"All query workers are busy; try again.\n")
 
-    def _on(self, worker: Worker, home: queue.Queue, request: tuple, seconds: float, retry_on_timeout: bool = False) -> Answer | None:
+    def _on(self, worker: Worker, home: queue.Queue, request: Job, seconds: float, retry_on_timeout: bool = False) -> Answer | None:
         """Run ``request`` on ``worker`` for at most ``seconds``; the worker, or its replacement, goes back ``home``.
 
         With ``retry_on_timeout`` a query that runs out of time gives None (try a worker), not a 503.
@@ -278,19 +166,14 @@ class QueryPool:
                 workers.get().stop()
 
 
-def _choose(accept: str, choices: dict[str, str], default: str) -> str:
-    """The format a client's Accept header asks for (first listed wins; */* gives the default)."""
-    for part in accept.split(","):
-        mime = part.split(";")[0].strip().lower()
-        if mime in choices:  # a `format=xml` style parameter, as SPARQLWrapper and others send
-            return mime
-        for name, content_type in choices.items():
-            if mime == content_type or mime == "application/json" and name == "json" or mime == "text/plain" and name == "ntriples":
-                return name
-    return default
+ENDPOINT = "/sparql"
+_HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~, -]*")  # header names, as a preflight may list them
 
 
-def make_handler(pool: QueryPool, page: bytes):
+def make_handler(pool: QueryPool, page: bytes, cors: tuple[str, ...] = ()):
+    """The request handler; ``cors`` holds the origins (or "*") whose browser pages may query the endpoint."""
+    methods = "GET, POST, OPTIONS" if cors else "GET, POST"
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "china-industry-kg"
         protocol_version = "HTTP/1.1"
@@ -305,31 +188,56 @@ def make_handler(pool: QueryPool, page: bytes):
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
+        def _origin(self) -> str | None:
+            """The value of Access-Control-Allow-Origin for this request, if CORS lets it through."""
+            if "*" in cors:
+                return "*"
+            origin = self.headers.get("Origin")
+            return origin if origin in cors else None
+
+        def _cors_headers(self) -> None:
+            if not cors:
+                return
+            if "*" not in cors:
+                self.send_header("Vary", "Origin")
+            if origin := self._origin():
+                self.send_header("Access-Control-Allow-Origin", origin)
+                self.send_header("Access-Control-Expose-Headers", "X-Kg-Truncated")
+
         def _send(self, answer: Answer) -> None:
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
             self.send_header("X-Content-Type-Options", "nosniff")
+            for name, value in answer.headers:
+                self.send_header(name, value)
+            self._cors_headers()
             if answer.truncated:
                 self.send_header("X-Kg-Truncated", str(pool.max_rows))
             self.end_headers()
-            self.wfile.write(answer.body)
+            if self.command != "HEAD":
+                self.wfile.write(answer.body)
 
         def _error(self, status: HTTPStatus, message: str) -> None:
-            self._send(Answer(status, "text/plain; charset=utf-8", f"{message}\n".encode()))
+            self._send(text_answer(status, message))
+
+        def _endpoint(self) -> str:
+            host, port = self.server.server_address[:2]
+            return getattr(self.server, "endpoint", None) or f"http://{host}:{port}{ENDPOINT}"
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             url = urlparse(self.path)
             if url.path in ("/", "/index.html"):
                 self._send(Answer(200, "text/html; charset=utf-8", page))
-            elif url.path == "/sparql":
-                self._query(parse_qs(url.query))
+            elif url.path == ENDPOINT:
+                self._handle(lambda: read_params("GET", url.query))
             else:
                 self._error(HTTPStatus.NOT_FOUND, "Not found: the SPARQL endpoint is /sparql, the query page /.")
 
         def do_POST(self) -> None:  # noqa: N802
             url = urlparse(self.path)
-            if url.path != "/sparql":
+            if url.path != ENDPOINT:
+                self.close_connection = True  # the body is left unread
                 self._error(HTTPStatus.NOT_FOUND, "Not found: the SPARQL endpoint is /sparql.")
                 return
             declared = (self.headers.get("Content-Length") or "0").strip()
@@ -342,28 +250,65 @@ def make_handler(pool: QueryPool, page: bytes):
                 self.close_connection = True
                 self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"Queries are limited to {MAX_QUERY_BYTES} bytes.")
                 return
-            body = self.rfile.read(length).decode("utf-8", errors="replace")
-            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            if content_type == "application/sparql-update":
-                self._error(HTTPStatus.FORBIDDEN, "This endpoint is read-only: updates are refused.")
-            elif content_type == "application/sparql-query":
-                self._query({**parse_qs(url.query), "query": [body]})
-            else:
-                self._query({**parse_qs(url.query), **parse_qs(body)})
+            body = self.rfile.read(length)
+            self._handle(lambda: read_params("POST", url.query, self.headers.get("Content-Type"), body))
 
-        def _query(self, params: dict[str, list[str]]) -> None:
+        def do_OPTIONS(self) -> None:  # noqa: N802 - a CORS preflight when --cors is on
+            if not cors:
+                self._not_allowed()
+                return
+            if self._origin() is None:
+                self._error(HTTPStatus.FORBIDDEN, "This origin may not query the endpoint (see `kg serve --cors`).")
+                return
+            requested = self.headers.get("Access-Control-Request-Headers", "")
+            self.send_response(HTTPStatus.NO_CONTENT)
+            self.send_header("Allow", methods)
+            self._cors_headers()
+            self.send_header("Access-Control-Allow-Methods", methods)
+            allowed = requested if requested and _HEADER_LIST.fullmatch(requested) else "Accept, Content-Type"
+            self.send_header("Access-Control-Allow-Headers", allowed)
+            self.send_header("Access-Control-Max-Age", "86400")
+            self.end_headers()
+
+        def _not_allowed(self) -> None:
+            self.close_connection = True  # a body, if any, is left unread
+            allow = methods if urlparse(self.path).path == ENDPOINT else "GET"
+            self._send(text_answer(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not allowed here: use {allow}.", (("Allow", allow),)))
+
+        do_PUT = do_DELETE = do_PATCH = do_HEAD = do_TRACE = do_CONNECT = _not_allowed  # noqa: N815
+
+        def _handle(self, read) -> None:
+            try:
+                answer = self._answer(read())
+            except ProtocolError as error:
+                answer = text_answer(error.status, str(error))
+            self._send(answer)
+
+        def _answer(self, params: dict[str, list[str]]) -> Answer:
             if "update" in params:
-                self._error(HTTPStatus.FORBIDDEN, "This endpoint is read-only: updates are refused.")
-                return
-            texts = params.get("query", [])
+                raise ProtocolError(403, "This endpoint is read-only: updates are refused.")
+            chosen = (params.get("format") or params.get("output") or [""])[0]
+            if "query" not in params and self.command == "GET":
+                return self._describe(chosen)
+            texts = params["query"] if "query" in params else []
             if len(texts) != 1 or not texts[0].strip():
-                self._error(HTTPStatus.BAD_REQUEST, "Give exactly one `query` parameter.")
-                return
+                raise ProtocolError(400, "Give exactly one `query` parameter.")
             if len(texts[0].encode()) > MAX_QUERY_BYTES:
-                self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"Queries are limited to {MAX_QUERY_BYTES} bytes.")
-                return
-            accept = params.get("format", params.get("output", [""]))[0] or self.headers.get("Accept") or ""
-            self._send(pool.run(texts[0], _choose(accept, RESULT_TYPES, "json"), _choose(accept, GRAPH_TYPES, "turtle")))
+                raise ProtocolError(413, f"Queries are limited to {MAX_QUERY_BYTES} bytes.")
+            default_graphs, named_graphs = dataset(params)
+            result_format, graph_format = choose_formats(chosen, self.headers.get("Accept"))
+            if result_format is None and graph_format is None:
+                raise ProtocolError(406, not_acceptable("any"))
+            return pool.run(Job(texts[0], result_format, graph_format, pool.max_rows, self._endpoint(), default_graphs, named_graphs))
+
+        def _describe(self, chosen: str) -> Answer:
+            """The service description; a browser asking for HTML is sent to the query page instead."""
+            if not chosen and negotiate(self.headers.get("Accept") or "", {**GRAPH_TYPES, "html": "text/html"}, GRAPH_ALIASES) == "html":
+                return text_answer(HTTPStatus.SEE_OTHER, "The query page is at /.", (("Location", "/"),))
+            graph_format = choose_formats(chosen, self.headers.get("Accept"))[1]
+            if graph_format is None:
+                raise ProtocolError(406, not_acceptable("graph"))
+            return pool.run(Job(None, None, graph_format, pool.max_rows, self._endpoint()))
 
     return Handler
 
@@ -402,14 +347,18 @@ def query_page(title: str) -> bytes:
     return template.replace("{{TITLE}}", html.escape(title)).encode("utf-8")
 
 
-def serve(out: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, ready=None, max_memory_mib: int = 2048) -> None:
-    """Serve until interrupted; ``ready`` is called with the bound URL once requests are accepted."""
+def serve(out: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, ready=None, max_memory_mib: int = 2048,
+          cors: tuple[str, ...] = ()) -> None:
+    """Serve until interrupted; ``ready`` is called with the bound URL once requests are accepted.
+
+    ``cors``: the origins whose pages may query from a browser ("*" for any), none by default.
+    """
     from kg.store import open_store
 
     open_store(out)  # a clear error when nothing was built
     pool = QueryPool(out, workers, timeout, max_rows, max_memory_mib)
-    server = EndpointServer((host, port), make_handler(pool, query_page(f"china-industry-kg: {out}")))
-    url = f"http://{host}:{server.server_address[1]}/sparql"
+    server = EndpointServer((host, port), make_handler(pool, query_page(f"china-industry-kg: {out}"), tuple(cors)))
+    url = server.endpoint = f"http://{host}:{server.server_address[1]}{ENDPOINT}"
     if ready:
         ready(url)
     try:
