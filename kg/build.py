@@ -7,6 +7,7 @@ cost the user the rest of the graph.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
@@ -19,6 +20,8 @@ from typing import NamedTuple
 
 from kg.errors import InputError, printable
 from kg.readers import READABLE_SUFFIXES, read_briefing
+
+TIME_LIMIT_SECONDS = 600.0  # per file; a 20 MB briefing, the largest read, extracts in a few minutes
 
 
 @dataclass
@@ -104,7 +107,7 @@ def iter_input_files(paths: list[Path], skipped: list[Path] | None = None) -> It
 
 
 def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None = None, *, fresh: bool = True,
-          jobs: int = 1, turtle: bool = True) -> BuildSummary:
+          jobs: int = 1, turtle: bool = True, time_limit: float = TIME_LIMIT_SECONDS) -> BuildSummary:
     """Build the store and its exports from briefing files (``fresh``), or add them to it (`kg add`).
 
     Adding resolves the new briefings onto the nodes already in the store; a briefing whose
@@ -126,7 +129,7 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
                 resolver = _resolver(store, fresh)
                 files = list(iter_input_files(paths, summary.skipped))
                 with GraphWriter(store) as writer:
-                    for number, (item, record) in enumerate(_records(files, jobs), start=1):
+                    for number, (item, record) in enumerate(_records(files, jobs, time_limit), start=1):
                         _add_result(item, record, number, len(files), writer, index, resolver, existing, summary, report)
                 if not summary.briefings and (fresh or summary.errors and not summary.unchanged):
                     problems = "; ".join(summary.errors) if summary.errors else "no briefing files found"
@@ -211,21 +214,46 @@ def _resolver(store, fresh: bool):
     return resolver
 
 
-def extract_file(item: BriefingFile):
+class _OutOfTimeError(Exception):
+    """The file's time limit ran out (raised by the interval timer's signal)."""
+
+
+def extract_file(item: BriefingFile, seconds: float = TIME_LIMIT_SECONDS):
     """Read and extract one file: a `BriefingRecord`, or the `InputError` that stopped it.
 
     Runs in worker processes under ``--jobs N``; records are plain frozen data, so they cross
-    the process boundary cheaply, and the main process resolves them in input order.
+    the process boundary cheaply, and the main process resolves them in input order. A file
+    that takes longer than ``seconds`` is stopped and named, so one pathological file cannot
+    hold a build (and its lock) for hours.
     """
-    from extract.pipeline import extract
+    import signal
+    import threading
 
+    from extract.pipeline import extract, make_nlp
+
+    make_nlp()  # built once per process: its loading is not the file's time
+
+    def out_of_time(signum, frame):
+        raise _OutOfTimeError
+
+    timed = bool(seconds) and threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return extract(read_briefing(item.path), item.briefing_id, item.path.name)
     except InputError as error:
         return error
+    except _OutOfTimeError:
+        return InputError(f"{item.path}: extraction took longer than {seconds:g} s, the time limit per file; "
+                          "split the file, or raise --time-limit")
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
-def _records(files: list, jobs: int) -> Iterator:
+def _records(files: list, jobs: int, seconds: float = TIME_LIMIT_SECONDS) -> Iterator:
     """(file, record or error) in input order, extracted on ``jobs`` cores.
 
     With one job this process extracts. With more, ``jobs - 1`` worker processes extract while
@@ -236,8 +264,9 @@ def _records(files: list, jobs: int) -> Iterator:
     """
     paths = [item for item in files if not isinstance(item, InputError)]
     workers = min(jobs - 1, len(paths) - 1)
+    extract_one = functools.partial(extract_file, seconds=seconds)
     if workers < 1:
-        results = map(extract_file, paths)
+        results = map(extract_one, paths)
         pool = None
     else:
         import multiprocessing
@@ -247,12 +276,12 @@ def _records(files: list, jobs: int) -> Iterator:
 
         pool = multiprocessing.get_context("spawn").Pool(workers, initializer=exit_with_parent)
         queued = iter(paths)
-        ahead = deque(pool.apply_async(extract_file, (path,)) for path in itertools.islice(queued, 8 * workers))
+        ahead = deque(pool.apply_async(extract_one, (path,)) for path in itertools.islice(queued, 8 * workers))
 
         def in_order() -> Iterator:
             while ahead:
                 record = ahead.popleft().get()
-                ahead.extend(pool.apply_async(extract_file, (path,)) for path in itertools.islice(queued, 1))
+                ahead.extend(pool.apply_async(extract_one, (path,)) for path in itertools.islice(queued, 1))
                 yield record
 
         results = in_order()

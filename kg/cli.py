@@ -56,6 +56,12 @@ def width_options(command):
                         help="Cut sentences to this many characters (…).")(command)
 
 
+def time_limit_option(command):
+    """--time-limit SECONDS, shared by the commands that extract briefings."""
+    return click.option("--time-limit", default=600.0, show_default=True, type=click.FloatRange(0.1),
+                        help="Seconds one file may take to extract; a file over it is named and skipped.")(command)
+
+
 def handle_errors(command):
     """Turn library errors into clean CLI errors unless --debug was given."""
     @functools.wraps(command)
@@ -101,9 +107,10 @@ def cli(debug: bool) -> None:
                    "(the graph is the same for any number).")
 @click.option("--turtle/--no-turtle", default=True, show_default=True,
               help="Write graph.ttl. On millions of triples it takes minutes; `kg export` writes it later.")
+@time_limit_option
 @out_option
 @handle_errors
-def build(paths: tuple[Path, ...], jobs: int, turtle: bool, out: Path) -> None:
+def build(paths: tuple[Path, ...], jobs: int, turtle: bool, time_limit: float, out: Path) -> None:
     """Build the graph from briefing files or folders.
 
     \b
@@ -113,7 +120,7 @@ def build(paths: tuple[Path, ...], jobs: int, turtle: bool, out: Path) -> None:
     """
     from kg.build import build as build_graph
 
-    summary = build_graph(list(paths), out, jobs=jobs, turtle=turtle)
+    summary = build_graph(list(paths), out, jobs=jobs, turtle=turtle, time_limit=time_limit)
     written = f"{out / 'graph.ttl'}, {out / 'graph.html'}" if turtle else f"{out / 'graph.html'}"
     click.echo(f"Built {written} and the store {out / 'store'} from {summary.briefings} "
                f"briefing(s) in {summary.seconds:.1f} s: {summary.triples} triples.")
@@ -135,20 +142,21 @@ def _print_summary(summary) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@time_limit_option
 @out_option
 @handle_errors
-def add(paths: tuple[Path, ...], out: Path) -> None:
+def add(paths: tuple[Path, ...], time_limit: float, out: Path) -> None:
     """Add briefings to an existing graph (an unchanged briefing is skipped, a changed one replaced).
 
     \b
     Example:
-        kg add new-briefings/2025-06.md --out out
+        kg add docs/example/2025-06.md --out out
     """
     from kg.build import build as build_graph
     from kg.store import open_store
 
     open_store(out)  # adding needs a graph to add to
-    summary = build_graph(list(paths), out, fresh=False)
+    summary = build_graph(list(paths), out, fresh=False, time_limit=time_limit)
     click.echo(f"Added {summary.briefings} briefing(s), {summary.unchanged} unchanged, in {summary.seconds:.1f} s: "
                f"{summary.triples} triples.")
     _print_summary(summary)
