@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from extract.lexicon import load_rules
 from extract.segment import Layout, Segment, all_dates
+from extract.spans import MentionIndex, segment_at
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _LINK = re.compile(r"\s*\((?:Link|link|Link\))\)+|\s*\(\s*Link\s*\)")
@@ -123,13 +124,16 @@ def _phrase_rules() -> dict:
     topic = rf"(?:{alternation(rules['topic_nouns'])})\s+(?:{alternation(rules['topic_prepositions'])})\s+{topic_body}"
     passive_nouns = alternation(rules["passive_nouns"])
     item = r"[\w\-]+(?:\s[\w\-]+){0,2}"  # one to three words of a list
-    free = r"(?!(?:as|to|in|on|at|by|for|with|from|and|or|that|which|its|their)\b)[a-z][\w-]*"
+    free = r"(?!(?:as|to|in|on|at|by|for|with|from|and|or|that|which|its|their)\b)[\"“]?[a-z][\w-]*[\"”]?"
+    phrase_body = (rf"(?:(?:{modifiers}|\d{{4}})\s+){{0,4}}?"
+                   rf"(?P<phrase>(?:(?:{modifiers}|\d{{4}}(?:[-–]\d{{4}})?|\d+\.\d+)\s+){{0,6}}(?:{free}\s+){{0,4}}?(?:{nouns})\b)")
     return {
+        "phrase_body": phrase_body,  # what follows a cue other than an issuing verb (extract/story.py)
+        "verb_words": frozenset(verb.split()[0].lower() for verb in rules["issue_verbs"]),
         # verb, modifiers, then up to four free words before the head noun: "released a dedicated
         # development plan", "published typical application cases", "its anti-monopoly guidelines"
         "trigger": re.compile(
-            rf"\b(?:{alternation(rules['issue_verbs'])})\s+(?:(?:{modifiers}|\d{{4}})\s+)*?"
-            rf"(?P<phrase>(?:(?:{modifiers}|\d{{4}}|\d+\.\d+)\s+)*(?:{free}\s+){{0,4}}?(?:{nouns})\b)",
+            rf"(?:{alternation(rules['issue_verbs'])})\s+{phrase_body}",  # no leading \b: it would slow the scan
             re.IGNORECASE,
         ),
         "stoppers": re.compile(rf"\s(?:{alternation(rules['phrase_stoppers'])})\b|[.;:()\[\]\n]|,|\s-\s|\s–\s", re.IGNORECASE),
@@ -142,6 +146,7 @@ def _phrase_rules() -> dict:
         "clause": re.compile(rf"\s(?:{alternation(rules['describing_clauses'])})\b", re.IGNORECASE),
         "listed": re.compile(rf"\b(?:{alternation(rules['list_cues'])})\s+", re.IGNORECASE),
         "list_cues": tuple(cue.lower() for cue in rules["list_cues"]),
+        "parts_before_list": re.compile(rules["parts_before_list"], re.IGNORECASE),
         "list_item": re.compile(rf"(?:(?:a|an|the|its|their|\d{{4}})\s+)?(?P<item>(?:[a-z][\w-]*\s+){{0,2}}?{topic})"),
         "list_split": re.compile(r",?\s+as well as\s+|,\s+(?:and\s+|or\s+)?"),
         "after_agency": re.compile(rf"\s+(?P<item>(?:[a-z][\w-]*\s+){{0,1}}?(?:{alternation(rules['topic_nouns'])}))"
@@ -156,6 +161,8 @@ def _phrase_rules() -> dict:
 
 
 _ASIDE = re.compile(r"\s\((?:[^()\n]{1,24})\)(?=\s[a-z])")
+_NOUN_BEFORE = re.compile(r"(?:['’]s|\bthe)\s$")
+_QUOTED_COMMA = re.compile(r'"[^"\n,]{1,30},[^"\n]{1,30}"')
 
 
 def _mask_asides(line: str) -> str:
@@ -164,12 +171,14 @@ def _mask_asides(line: str) -> str:
     A bracket followed by more lower-case words sits inside the phrase; one that ends the
     sentence, "(MIIT notice)", is a source link and still ends it. Offsets are kept.
     """
-    return _ASIDE.sub(lambda m: " " * len(m.group(0)), line) if "(" in line else line
+    line = _ASIDE.sub(lambda m: " " * len(m.group(0)), line) if "(" in line else line
+    # a comma inside a short quoted name, "blue sky, clear water", does not end the phrase either
+    return _QUOTED_COMMA.sub(lambda m: m.group(0).replace(",", "\x1f"), line) if '"' in line and "," in line else line
 
 
 def _clean_title(title: str) -> str:
     rules = _phrase_rules()
-    title = " ".join(title.split())
+    title = " ".join(title.replace("\x1f", ",").split())
     version = rules["version_of"].match(title)
     if version:
         number = re.search(r"\d+(?:\.\d+)*", version.group(0))
@@ -199,14 +208,40 @@ def _list_comma(line: str, comma: int, base: int, sector_ends: set[int], sector_
     return base + comma in sector_ends and base + after in sector_starts or bool(_phrase_rules()["closing_list"].match(line, comma))
 
 
-def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int, int]] = ()) -> list[tuple[int, int, int, str]]:
-    """Document phrases after an issuing verb: (verb start, phrase start, phrase end, title)."""
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _matches(line: str, trigger: re.Pattern | None, rules: dict):
+    """The trigger's matches in a line; the issuing-verb trigger is tried only where a verb starts
+    (a case-insensitive alternation scanned along the whole line costs ten times more)."""
+    if trigger is not None:
+        yield from trigger.finditer(line)
+        return
+    verbs, trigger, end = rules["verb_words"], rules["trigger"], 0
+    for word in _LOWER_WORD.finditer(line.lower()):
+        if word.start() >= end and word.group(0) in verbs:
+            match = trigger.match(line, word.start())
+            if match:
+                end = match.end()
+                yield match
+
+
+def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int, int]] = (),
+                     trigger: re.Pattern | None = None) -> list[tuple[int, int, int, str]]:
+    """Document phrases after an issuing verb (or another ``trigger`` with a ``phrase`` group):
+    (verb start, phrase start, phrase end, title)."""
     rules = _phrase_rules()
     found = []
     sector_starts, sector_ends = {start for start, _ in sectors}, {end for _, end in sectors}
+    verbs = rules["verb_words"]
     for segment in segments:
-        line = _mask_asides(text[segment.start:segment.end])
-        for match in rules["trigger"].finditer(line):
+        raw = text[segment.start:segment.end]
+        if trigger is None and verbs.isdisjoint(raw.lower().split()):
+            continue  # no issuing verb: the pattern cannot match (a set test is far cheaper than the scan)
+        line = _mask_asides(raw)
+        for match in _matches(line, trigger, rules):
+            if trigger is None and (match.start() and (line[match.start() - 1].isalnum() or _NOUN_BEFORE.search(line, 0, match.start()))):
+                continue  # inside a word, or a noun: "the ministry's release of trial rules"
             phrase_start = match.start("phrase")
             words = line[phrase_start:].split(" ")
             while words and words[0].lower() in _DETERMINERS:
@@ -240,6 +275,8 @@ def _listed(line: str, base: int) -> list[Found]:
     if line.isascii() and not any(cue in lowered for cue in rules["list_cues"]):  # far cheaper than the pattern
         return found
     for cue in rules["listed"].finditer(line):
+        if rules["parts_before_list"].search(line, max(0, cue.start() - 100), cue.start()):
+            continue  # "four main chapters, such as rules for ...": parts of one document, not documents
         region_end = cue.end() + re.search(r"\.\s|[.;:]$|[;:]|$", line[cue.end():]).start()
         separators = list(rules["list_split"].finditer(line, cue.end(), region_end))
         starts = [cue.end()] + [m.end() for m in separators]
@@ -264,7 +301,7 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
     """
     rules = _phrase_rules()
     text = doc._.text
-    issuers = [e for e in doc._.entities if e.label in _ISSUER_CLASSES]
+    issuers = MentionIndex(e for e in doc._.entities if e.label in _ISSUER_CLASSES)
     found: list[Found] = []
     for segment in segments:
         line = _mask_asides(text[segment.start:segment.end])
@@ -272,7 +309,7 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
         found.extend(_listed(line, base))
         for match in rules["passive"].finditer(line) if " by " in line else ():
             by = base + match.end()
-            agent = [(e.key, e.start, e.end) for e in issuers if by <= e.start <= by + 4]
+            agent = [(e.key, e.start, e.end) for e in issuers.starting(by, by + 4)]
             if agent:
                 title = _clean_title(match.group("item"))
                 found.append((base + match.start("item"), base + match.end("item"), title, agent, "document.passive"))
@@ -280,7 +317,7 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
             if _quoted_title(match.group("item")):
                 title = _clean_title(match.group("item"))
                 found.append((base + match.start("item"), base + match.end("item"), title, [], "document.quoted"))
-        for agency in (e for e in issuers if segment.start <= e.start and e.end <= segment.end):
+        for agency in issuers.inside(segment.start, segment.end):
             match = rules["after_agency"].match(line, agency.end - base)
             if match:
                 title = _clean_title(match.group("item") + match.group("rest"))
@@ -293,16 +330,12 @@ def _field_values(text: str, layout: Layout, item: int, name: str) -> list[Segme
     return [s for s in layout.segments if s.section == "top" and s.item == item and s.field == name and s.kind == "field"]
 
 
-def _ents_in(doc: Doc, start: int, end: int, classes: set[str]):
-    return [e for e in doc._.entities if start <= e.start and e.end <= end and e.label in classes]
-
-
 def _issuer_groups(doc: Doc, segment: Segment) -> list[list[tuple[str, int, int]]]:
     groups, cursor = [], segment.value_start
     value = doc._.text[segment.value_start:segment.end]
     for part in value.split(";"):
         end = cursor + len(part)
-        groups.append([(e.key, e.start, e.end) for e in _ents_in(doc, cursor, end, _ISSUER_CLASSES)])
+        groups.append([(e.key, e.start, e.end) for e in MentionIndex(doc._.entities).inside(cursor, end, _ISSUER_CLASSES)])
         cursor = end + 1
     return [g for g in groups if g]
 
@@ -432,12 +465,17 @@ def find_documents(doc: Doc) -> Doc:
     issuer_starts = [e.start for e in doc._.entities if e.label in _ISSUER_CLASSES]
     # A phrase names a document only after an issuer, or in an item's "At a glance" beside its
     # "Article:" field: other segments need not be read for phrases.
-    named = [s for s in prose if s.field == "glance" and by_item.get(s.item)
-             or bisect_left(issuer_starts, s.start) < bisect_left(issuer_starts, s.end)]
-    for verb_start, start, end, phrase in phrase_documents(text, named, sectors):
-        segment = next(s for s in prose if s.start <= start < s.end)
+    named = {s for s in prose if s.field == "glance" and by_item.get(s.item)
+             or bisect_left(issuer_starts, s.start) < bisect_left(issuer_starts, s.end)}
+    phrases = phrase_documents(text, prose, sectors)  # read once: extract/story.py takes the others
+    mentions = MentionIndex(doc._.entities)
+    prose_starts = [s.start for s in prose]
+    for verb_start, start, end, phrase in phrases:
+        segment = segment_at(prose, prose_starts, start)
+        if segment is None or segment not in named:
+            continue
         sentence_start = max(sentences.around(verb_start)[0], segment.start)
-        issuers = [(e.key, e.start, e.end) for e in _ents_in(doc, sentence_start, verb_start, _ISSUER_CLASSES)]
+        issuers = [(e.key, e.start, e.end) for e in mentions.inside(sentence_start, verb_start, _ISSUER_CLASSES)]
         candidates = by_item.get(segment.item, []) if segment.section == "top" and segment.field == "glance" else []
         if candidates:
             scored = sorted(candidates, key=lambda m: -_overlap(m.title, phrase))
@@ -464,6 +502,9 @@ def find_documents(doc: Doc) -> Doc:
         documents.append(DocumentMention.named(title, start, end, rule, (sentence_start, end), issuers=issuers,
                                                date=segment.date, item=segment.item, section=segment.section))
         taken.append((start, end))
+    from extract.story import story_documents  # imports this module
+
+    documents.extend(story_documents(doc, documents, prose, phrases))
     documents.extend(draft_versions(doc, documents))
     merged: dict[str, DocumentMention] = {}
     for mention in documents:

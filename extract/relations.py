@@ -12,7 +12,7 @@ evidence record:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -28,6 +28,9 @@ from extract.segment import Sentences
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
              "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
 _MAX_BETWEEN = 400
+_CONTEXT = 400  # how far `before` and `after` patterns look: a sentence may be a whole run-on page
+_MAX_MEMBERS = 12  # a list longer than this is a catalogue, not the parties of one deal
+_NOUN_REACH = 3  # "the company" may stand for the subject of up to three sentences back
 # A sector named as a means ("using AI, 5G and ...") is a tool of the policy, not its target; one
 # named as a user of its products ("demand in various sectors, for instance transportation") or a
 # field of application ("applications for biotech advances in fields like agriculture") neither.
@@ -50,6 +53,9 @@ class PairRule:
     example: str
     nearest: bool = False
     more_examples: tuple[str, ...] = ()
+    before: re.Pattern | None = None  # searched in the sentence's text before the first entity
+    distribute: str = ""  # "first", "last" or "both": the rule holds for every member of that side's list
+    among: bool = False  # and between the members of that list ("an alliance with A and B": A and B too)
 
 
 class FoundRelation(NamedTuple):
@@ -89,21 +95,63 @@ def load_pair_rules() -> tuple[PairRule, ...]:
         try:
             between = re.compile(raw["between"], re.IGNORECASE)
             after = re.compile(raw["after"], re.IGNORECASE) if raw.get("after") else None
+            before = re.compile(raw["before"], re.IGNORECASE) if raw.get("before") else None
         except re.error as error:
             raise RuleFileError(f"{where}: bad pattern: {error}") from None
+        if raw.get("distribute", "") not in ("", "first", "last", "both"):
+            raise RuleFileError(f"{where}: distribute must be first, last or both")
         rules.append(PairRule(raw["id"], raw["relation"], first, last, raw["head"], between, after,
-                              float(raw["confidence"]), raw["example"], bool(raw.get("nearest")), tuple(raw.get("examples", ()))))
+                              float(raw["confidence"]), raw["example"], bool(raw.get("nearest")), tuple(raw.get("examples", ())),
+                              before, raw.get("distribute", ""), bool(raw.get("among"))))
     return tuple(rules)
 
 
-@lru_cache(maxsize=4)
+# What joins two members of a list of names: "A, B and C", "A & B", "A and Chinese chip giant B";
+# the words a joiner may carry describe the next member, so clause words end the list.
+_LIST_JOINER = re.compile(r"(?:,\s(?:and\s|as well as\s)?|,?\s(?:and|&|as well as)\s)(?:the\s)?"
+                          r"(?:(?!(?:which|who|whose|that|with|by|to|from|in|into|of|for|on|at|as|is|are|was|were|has|have|had|"
+                          r"will|would|and|or|but|its|their|it|they|said|says)\b)[\w\-.]+(?:['’]s)?\s){0,4}")
+
+
+def _list_members(text: str, ents: list[Mention], index: int, step: int) -> list[Mention]:
+    """The other members of the list that ``ents[index]`` ends (step -1) or starts (step 1); names
+    of other classes may stand in a joiner ("Kestrel Motors and Norwegian ferry maker Fjord Marine")."""
+    members = []
+    current = index
+    label = ents[index].label
+    while len(members) < _MAX_MEMBERS:
+        following = current + step
+        while 0 <= following < len(ents) and ents[following].label != label:
+            following += step
+        if not 0 <= following < len(ents):
+            break
+        a, b = (ents[current], ents[following]) if step > 0 else (ents[following], ents[current])
+        if b.start - a.end > 80 or not _LIST_JOINER.fullmatch(text, a.end, b.start):
+            break
+        current = following
+        members.append(ents[current])
+    return members
+
+
+_BY_LABELS: dict[int, tuple[tuple[PairRule, ...], dict]] = {}
+
+
 def _by_labels(rules: tuple[PairRule, ...]) -> dict[tuple[str, str], list[PairRule]]:
-    """The rules that can join a pair of entities, by the pair's labels, in rule order."""
+    """The rules that can join a pair of entities, by the pair's labels, in rule order.
+
+    Cached by the tuple's identity: hashing every rule of the tuple for each briefing cost more
+    than building the table."""
+    cached = _BY_LABELS.get(id(rules))
+    if cached and cached[0] is rules:
+        return cached[1]
     by_labels: dict[tuple[str, str], list[PairRule]] = {}
     for rule in rules:
         for first_label in rule.first:
             for last_label in rule.last:
                 by_labels.setdefault((first_label, last_label), []).append(rule)
+    if len(_BY_LABELS) >= 8:
+        _BY_LABELS.clear()
+    _BY_LABELS[id(rules)] = (rules, by_labels)
     return by_labels
 
 
@@ -116,7 +164,7 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
     for mention in doc._.entities:
         by_sentence.setdefault(sentences.around(mention.start), []).append(mention)
-    for (sentence_start, sentence_end), ents in by_sentence.items():
+    for (sentence_start, sentence_end), ents in _with_anaphors(text, sentences, by_sentence):
         for i, first in enumerate(ents):
             for j in range(i + 1, len(ents)):
                 last = ents[j]
@@ -126,8 +174,9 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
                 if not candidates or first.key == last.key or last.end > sentence_end:
                     continue
                 between = text[first.end:last.start]
-                after = text[last.end:sentence_end]
-                if last.label == "Place" and after.startswith(("'s ", "’s ")) and any(e.label == "Place" for e in ents[j + 1:]):
+                after = text[last.end:min(sentence_end, last.end + _CONTEXT)]
+                if last.label == "Place" and after.startswith(("'s ", "’s ")) and any(
+                        e.label == "Place" and e.start - last.end < 40 for e in ents[j + 1:j + 4]):
                     continue  # "China's northern Shanxi province": the place meant is the later one
                 for rule in candidates:
                     if rule.nearest and any(e.label in rule.first for e in ents[i + 1:j]):
@@ -136,8 +185,64 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
                         continue
                     if rule.after and not rule.after.search(after):
                         continue
+                    if rule.before and not rule.before.search(text, max(sentence_start, first.start - _CONTEXT), first.start):
+                        continue
                     head, tail = (first.key, last.key) if rule.head == "first" else (last.key, first.key)
                     found.append(FoundRelation(head, rule.relation, tail, sentence_start, sentence_end, rule.id, rule.confidence))
+                    if rule.distribute:
+                        found.extend(_distributed(text, ents, i, j, rule, sentence_start, sentence_end))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _anaphor_patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    rules = load_rules("names.yml")["anaphors"]
+    words = lambda key: "|".join(re.escape(w) for w in sorted(rules[key], key=len, reverse=True))  # noqa: E731
+    anaphor = re.compile(rf"\b(?:{words('pronouns')}|(?P<noun>the(?: [a-z][\w\-]*){{0,2}} (?:{words('nouns')})))(?![\w\-])",
+                         re.IGNORECASE)
+    subject = re.compile(rf"(?:[^,;:\n]{{0,40}},\s)?(?:{words('subject_lead')}\s)?", re.IGNORECASE)
+    return anaphor, subject, frozenset(rules["antecedent_classes"])
+
+
+def _with_anaphors(text: str, sentences, by_sentence: dict[tuple[int, int], list[Mention]]):
+    """Each sentence with its mentions, and before them a pronoun or "the company" that opens the
+    sentence standing for the last sentence subject: a pronoun for the subject of the sentence
+    right before ("Still, Kestrel Motors ... Its buyers include ...": "its" is Kestrel
+    Motors), "the company" for one up to three sentences back. Only for pair rules: no entity is added."""
+    anaphor, subject, classes = _anaphor_patterns()
+    last_subject: tuple[int, Mention] | None = None  # (the index of its sentence, the subject)
+    for (start, end), ents in by_sentence.items():
+        index = bisect_right(sentences.starts, start) - 1
+        if last_subject and 0 < index - last_subject[0] <= _NOUN_REACH:
+            found = anaphor.search(text, start, ents[0].start)
+            if found and (found.group("noun") or index - last_subject[0] == 1):
+                antecedent = last_subject[1]
+                ents = [Mention(found.start(), found.end(), antecedent.label, antecedent.key, "anaphor"), *ents]
+        first = ents[0]
+        if first.label in classes and subject.fullmatch(text, start, first.start):
+            last_subject = (index, first)
+        yield (start, end), ents
+
+
+def _distributed(text: str, ents: list[Mention], i: int, j: int, rule: PairRule, start: int, end: int) -> list[FoundRelation]:
+    """A rule that joined ents[i] and ents[j], applied to the other members of their lists."""
+    firsts, lasts = [ents[i]], [ents[j]]
+    if rule.distribute in ("first", "both"):
+        firsts += _list_members(text, ents, i, -1)
+    if rule.distribute in ("last", "both"):
+        lasts += _list_members(text, ents, j, 1)
+    found = []
+    for first in firsts:
+        for last in lasts:
+            if (first, last) != (ents[i], ents[j]) and first.key != last.key:
+                head, tail = (first.key, last.key) if rule.head == "first" else (last.key, first.key)
+                found.append(FoundRelation(head, rule.relation, tail, start, end, rule.id, rule.confidence))
+    if rule.among:
+        for group in (firsts, lasts):
+            for a_index, a in enumerate(group):
+                for b in group[a_index + 1:]:
+                    if a.key != b.key:
+                        found.append(FoundRelation(a.key, rule.relation, b.key, start, end, rule.id, rule.confidence))
     return found
 
 
@@ -228,7 +333,10 @@ def make_relation_finder(nlp: Language, name: str):
 
 def find_relations(doc: Doc) -> Doc:
     """spaCy component: pair rules and layout rules into ``doc._.relations``."""
-    relations = [*document_relations(doc, doc._.documents), *pair_relations(doc, load_pair_rules())]
+    from extract.targets import policy_relations  # imports this module's FoundRelation
+
+    relations = [*document_relations(doc, doc._.documents), *policy_relations(doc, doc._.documents),
+                 *pair_relations(doc, load_pair_rules())]
     unique = {}
     for relation in relations:
         unique.setdefault((relation.head, relation.relation, relation.tail), relation)

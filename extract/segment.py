@@ -208,8 +208,8 @@ def _anchor_date(lines: list[str]) -> str:
     if field_dates:
         return max(field_dates)
     years = re.findall(r"\b(20\d\d)\b", "\n".join(lines))
-    if years:
-        return f"{max(set(years), key=years.count)}-12-31"
+    if years:  # the most frequent year; of equally frequent ones the first named (never the set's random order)
+        return f"{max(dict.fromkeys(years), key=years.count)}-12-31"
     return ""
 
 
