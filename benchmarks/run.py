@@ -72,6 +72,24 @@ def throughput(folder: Path, limit: int = 1000) -> tuple[int, float, float]:
     return words, words / extraction, words / tokenizer
 
 
+def size_series(sizes_mb: tuple[float, ...] = (0.1, 1.0, 10.0)) -> list[str]:
+    """Extraction time of one long text at each size, one core: the time per MB must stay flat (linear)."""
+    from extract.pipeline import extract
+
+    prose = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+    extract(prose[:5000], "warm-up")
+    lines = ["| text | extraction | per MB |", "| ---: | ---: | ---: |"]
+    for megabytes in sizes_mb:
+        size = int(megabytes * 1_000_000)
+        text = (prose * (size // len(prose) + 1))[:size]
+        started = time.perf_counter()
+        extract(text, f"size-{megabytes}")
+        seconds = time.perf_counter() - started
+        lines.append(f"| {megabytes:g} MB | {seconds:.1f} s | {seconds / megabytes:.1f} s |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def median_seconds(action, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -215,7 +233,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--keep", type=Path, default=None, help="Keep corpora and graphs here.")
+    parser.add_argument("--extraction-only", action="store_true",
+                        help="Only the extraction figures (throughput against the tokenizer, the size series); print them.")
     args = parser.parse_args()
+    if args.extraction_only:
+        with tempfile.TemporaryDirectory() as folder:
+            generate(1000, Path(folder))
+            words, extraction, tokenizer = throughput(Path(folder))
+        print(f"{words:,} words: extraction {extraction:,.0f} words/s, tokenizer {tokenizer:,.0f} words/s: "
+              f"{extraction / tokenizer:.0%} of the tokenizer")
+        size_series()
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -249,6 +277,7 @@ def main() -> None:
               "## Extraction on one core (same texts, same run)", "",
               f"- {words:,} words: extraction {extraction:,.0f} words/s, bare spacy.blank(\"en\") tokenizer {tokenizer:,.0f} words/s: "
               f"**{extraction / tokenizer:.0%}** of the tokenizer.", ""]
+    lines += ["## One long text, one core: time per MB", "", *size_series(), ""]
     many = seconds_by_size[middle.name.removeprefix("corpus-")]  # the build above, on every core
     one, _ = timed_command([*KG, "build", str(middle), "--out", str(work / "one-core"), "--jobs", "1", "--no-turtle"], cores={0})
     lines += [f"- `kg build --jobs {CORES}` on {CORES} cores, {middle.name}: {many:.1f} s, against {one:.1f} s for "
