@@ -401,23 +401,40 @@ def validate(out: Path) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples"]), default="trig", show_default=True,
-              help="trig and nquads keep one named graph per briefing; turtle and ntriples are the merged graph.")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld", "graphml", "gexf", "neo4j-csv"]),
+              default="trig", show_default=True,
+              help="trig and nquads keep one named graph per briefing; turtle, ntriples and jsonld are the merged graph; "
+                   "graphml and gexf (Gephi, Cytoscape) and neo4j-csv (a folder) are the entity network.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
+              help="File to write (a folder for neo4j-csv).")
 @out_option
 @handle_errors
 def export_command(fmt: str, output: Path, out: Path) -> None:
-    """Export the graph as TriG, N-Quads, Turtle or N-Triples.
+    """Export the graph as RDF (TriG, N-Quads, Turtle, N-Triples, JSON-LD) or as a network (GraphML, GEXF, Neo4j CSV).
 
     \b
     Example:
         kg export --format trig -o graph.trig
-        kg export --format nquads -o graph.nq
+        kg export --format graphml -o graph.graphml
+        kg export --format neo4j-csv -o neo4j-import
     """
+    from kg import network_exports
     from kg.export import export
     from kg.store import open_store
 
-    export(open_store(out), fmt, output)
+    store = open_store(out)
+    if fmt in ("graphml", "gexf", "neo4j-csv"):
+        writer = {"graphml": network_exports.write_graphml, "gexf": network_exports.write_gexf,
+                  "neo4j-csv": network_exports.write_neo4j}[fmt]
+        nodes, edges = writer(store, output)
+        click.echo(f"Wrote {output}: {nodes} nodes, {edges} edges")
+        if fmt == "neo4j-csv":
+            click.echo(f"Load it with: cd {output} && {network_exports.NEO4J_COMMAND}")
+        return
+    if fmt == "jsonld":
+        network_exports.write_jsonld(store, output)
+    else:
+        export(store, fmt, output)
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes)")
 
 
