@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from kg.errors import InputError, printable
+from kg.errors import InputError, NothingReadError, printable
 from kg.readers import READABLE_SUFFIXES, read_briefing
 
 TIME_LIMIT_SECONDS = 600.0  # per file; a 20 MB briefing, the largest read, extracts in a few minutes
@@ -133,7 +133,7 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
                         _add_result(item, record, number, len(files), writer, index, resolver, existing, summary, report)
                 if not summary.briefings and (fresh or summary.errors and not summary.unchanged):
                     problems = "; ".join(summary.errors) if summary.errors else "no briefing files found"
-                    raise InputError(f"nothing to {'build' if fresh else 'add'}: {problems}")
+                    raise NothingReadError(f"nothing to {'build' if fresh else 'add'}: {problems}", reported=bool(summary.errors))
                 if not summary.briefings:
                     raise _NothingChangedError  # throw the copy away: the store and its exports stay as they are
                 _finish(store, index, full_merge=summary.replaced > 0 or writer.replaced)

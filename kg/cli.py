@@ -71,6 +71,8 @@ def handle_errors(command):
         except KgError as error:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
+            if getattr(error, "reported", False):  # its reasons are on the lines above, one per input
+                raise click.exceptions.Exit(1) from None
             raise click.ClickException(str(error)) from None
     return wrapper
 

@@ -38,6 +38,14 @@ class InputError(KgError):
     """An input file or directory cannot be read as a briefing."""
 
 
+class NothingReadError(InputError):
+    """No input could be read; ``reported`` when each one's reason was already printed on its own line."""
+
+    def __init__(self, message: str, reported: bool = False):
+        super().__init__(message)
+        self.reported = reported
+
+
 class GraphNotBuiltError(KgError):
     """A command needs a built graph and there is none in the output directory."""
 

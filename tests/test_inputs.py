@@ -123,7 +123,12 @@ def test_bad_files_are_reported_one_line_each_and_good_ones_still_built(tmp_path
 def test_nothing_readable_exits_non_zero_without_traceback(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n")
     run = subprocess.run([*KG, "build", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out")], capture_output=True, text=True)
-    assert run.returncode == 1 and "nothing to build" in run.stderr and "Traceback" not in run.stderr
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [f"error: {tmp_path / 'empty.txt'}: empty file"]  # one line says it all
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    run = subprocess.run([*KG, "build", str(empty), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert run.returncode == 1 and run.stderr.strip() == "Error: nothing to build: no briefing files found"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
