@@ -123,8 +123,9 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
     summary = BuildSummary()
     with locked(out):
         try:
-            previous = None if fresh or not store_path(out).is_dir() else index_file(store_folder(out))
-            with writable_copy(out, fresh) as (store, folder), IndexWriter(folder, store, previous) as index:
+            before = index_file(store_folder(out)) if store_path(out).is_dir() else None  # what `kg changes` compares with
+            previous = None if fresh else before
+            with writable_copy(out, fresh) as (store, folder), IndexWriter(folder, store, previous, before) as index:
                 existing = {} if fresh else stored_briefings(store)
                 resolver = _resolver(store, fresh)
                 files = list(iter_input_files(paths, summary.skipped))
@@ -173,7 +174,7 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
             raise InputError(f"not in the graph: {', '.join(unknown)}; briefings: {', '.join(sorted(present)) or 'none'}")
         records = stored_records(previous)
         if records is not None:
-            with writable_copy(out, fresh=True) as (store, folder), IndexWriter(folder, store, None) as index:
+            with writable_copy(out, fresh=True) as (store, folder), IndexWriter(folder, store, None, previous) as index:
                 resolver = _resolver(store, fresh=True)
                 with GraphWriter(store) as writer:
                     for record in records:
@@ -182,7 +183,7 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
                         _write_briefing(record, resolver, writer, index, replace=False)
                 _finish(store, index, full_merge=False)
         else:
-            with writable_copy(out, fresh=False) as (store, folder), IndexWriter(folder, store, previous) as index:
+            with writable_copy(out, fresh=False) as (store, folder), IndexWriter(folder, store, previous, previous) as index:
                 for briefing_id in briefing_ids:
                     store.remove_graph(ox.NamedNode(graph_iri(briefing_id)))
                     index.remove(briefing_id)

@@ -127,6 +127,7 @@ def build(paths: tuple[Path, ...], jobs: int, turtle: bool, time_limit: float, o
     click.echo(f"Built {written} and the store {out / 'store'} from {summary.briefings} "
                f"briefing(s) in {summary.seconds:.1f} s: {summary.triples} triples.")
     _print_summary(summary)
+    _print_watched(out)
 
 
 def _print_summary(summary) -> None:
@@ -162,6 +163,113 @@ def add(paths: tuple[Path, ...], time_limit: float, out: Path) -> None:
     click.echo(f"Added {summary.briefings} briefing(s), {summary.unchanged} unchanged, in {summary.seconds:.1f} s: "
                f"{summary.triples} triples.")
     _print_summary(summary)
+    if summary.briefings:
+        _print_watched(out)
+
+
+def _print_watched(out: Path) -> None:
+    """After a write: the relations it added that touch a watched name."""
+    from kg.changes import WatchList, since_build, text_lines
+    from kg.index import index_file
+    from kg.store import store_folder
+
+    watched = WatchList(out).read()
+    if not watched:
+        return
+    report = since_build(index_file(store_folder(out))).watched(set(watched))
+    report.relations = [r for r in report.relations if r.change == "added"]
+    report.entities = []
+    click.echo(f"Watched names: {len(report.relations)} new relation(s)")
+    for line in text_lines(report)[3:]:
+        if line.strip():
+            click.echo(line)
+
+
+@cli.command()
+@click.option("--since", type=DATE, default=None, help="Relations with evidence dated on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, default=None, help="... and on or before this date.")
+@click.option("--since-build", is_flag=True, help="What the last kg build, kg add or kg remove added and took away.")
+@click.option("--watched", is_flag=True, help="Only what touches a name on the watch list (kg watch).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--markdown", is_flag=True, help="Print Markdown, to paste into a note.")
+@out_option
+@handle_errors
+def changes(since, until, since_build: bool, watched: bool, as_json: bool, markdown: bool, out: Path) -> None:
+    """What is new: relations and entities, grouped by family (policy, ownership, deals, places).
+
+    \b
+    Example:
+        kg changes --since-build
+        kg changes --since 2024-12-01 --until 2024-12-31 --markdown
+    """
+    from kg import changes as change_log
+    from kg.index import Index, index_file
+    from kg.store import store_folder
+
+    Index(out)  # a clear error when nothing was built, or by an older kg
+    path = index_file(store_folder(out))
+    if since_build and (since or until):
+        raise click.UsageError("give --since-build or a date window (--since/--until), not both")
+    report = change_log.since_build(path) if since_build or not (since or until) else change_log.between(path, _day(since), _day(until))
+    if watched:
+        report = report.watched(set(change_log.WatchList(out).read()))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo("\n".join(change_log.text_lines(report, markdown)))
+
+
+@cli.group()
+def watch() -> None:
+    """Names to follow: kg add and kg build print the new relations that touch them."""
+
+
+@watch.command("add")
+@click.argument("names", nargs=-1, required=True)
+@out_option
+@handle_errors
+def watch_add(names: tuple[str, ...], out: Path) -> None:
+    """Watch NAMES (any name, acronym or alias, resolved as kg who resolves them)."""
+    from kg.changes import WatchList
+    from kg.index import Index
+
+    index, watch_list = Index(out), WatchList(out)
+    watched = watch_list.read()
+    for name in names:
+        node = index.find(name)
+        watched[node] = index.describe(node).label
+        click.echo(f"Watching {watched[node]}")
+    watch_list.write(watched)
+
+
+@watch.command("list")
+@out_option
+@handle_errors
+def watch_list(out: Path) -> None:
+    """List the watched names."""
+    from kg.changes import WatchList
+
+    for node, label in WatchList(out).read().items():
+        click.echo(f"{label}  ({node})")
+
+
+@watch.command("remove")
+@click.argument("names", nargs=-1, required=True)
+@out_option
+@handle_errors
+def watch_remove(names: tuple[str, ...], out: Path) -> None:
+    """Stop watching NAMES."""
+    from kg.changes import WatchList
+    from kg.index import Index
+
+    index, watch_list = Index(out), WatchList(out)
+    watched = watch_list.read()
+    for name in names:
+        node = index.find(name)
+        if watched.pop(node, None) is None:
+            raise KgError(f"{name!r} is not on the watch list")
+        click.echo(f"Stopped watching {name}")
+    watch_list.write(watched)
 
 
 @cli.command()

@@ -16,16 +16,12 @@ from importlib.resources import files
 from pathlib import Path
 
 from kg.graph import write_atomically
+from kg.terms import RELATION_FAMILY
 
 CLASS_STYLE = {
     "Agency": ("#d62728", "hexagon"), "Program": ("#9467bd", "diamond"), "PolicyDocument": ("#1f77b4", "square"),
     "Firm": ("#2ca02c", "dot"), "Sector": ("#ff7f0e", "triangle"), "Place": ("#8c564b", "star"),
     "Organization": ("#e377c2", "triangleDown"), "Person": ("#17becf", "dot"),
-}
-RELATION_FAMILY = {
-    "issuedBy": "policy", "targetsSector": "policy", "administers": "policy", "partOf": "policy", "draftOf": "policy",
-    "subsidiaryOf": "ownership", "acquires": "ownership", "mergesWith": "ownership", "investsIn": "ownership",
-    "partnersWith": "deal", "licensesTo": "deal", "locatedIn": "place", "broader": "taxonomy",
 }
 # family -> (colour, width, dashes): policy edges plain, ownership heavy, deals dashed.
 FAMILY_STYLE = {

@@ -29,7 +29,7 @@ from kg.errors import GraphNotBuiltError, UnknownNameError
 from kg.terms import ID_IRI
 
 INDEX_FILE = "index.sqlite"
-VERSION = 4  # PRAGMA user_version; an index of another version is rebuilt from the store
+VERSION = 5  # PRAGMA user_version; an index of another version is rebuilt from the store
 
 _SCHEMA = f"""
 CREATE TABLE evidence (id TEXT PRIMARY KEY, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
@@ -44,6 +44,9 @@ CREATE INDEX names_by_node ON names (node);
 CREATE TABLE broader (narrow TEXT, broad TEXT);
 CREATE INDEX broader_by_broad ON broader (broad);
 CREATE TABLE records (briefing TEXT PRIMARY KEY, position INTEGER, record BLOB);
+CREATE TABLE changes (change TEXT, id TEXT, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
+                      rule TEXT, confidence REAL, status TEXT, head_label TEXT, tail_label TEXT);
+CREATE TABLE node_changes (change TEXT, node TEXT, label TEXT, cls TEXT);
 PRAGMA user_version = {VERSION};
 """
 
@@ -117,8 +120,11 @@ class IndexWriter:
     store once (slow on a large graph, but right).
     """
 
-    def __init__(self, folder: Path, store, previous: Path | None):
+    def __init__(self, folder: Path, store, previous: Path | None, before: Path | None = None):
+        """``before`` is the index of the store this write replaces (also for a fresh build over an
+        earlier one): `finish` records what the write added and took away (`kg changes --since-build`)."""
         self.path = index_file(folder)
+        self.before = before if before is not None and before.is_file() and _version(before) == VERSION else None
         carried = previous is not None and previous.is_file() and _version(previous) == VERSION
         if carried:
             shutil.copyfile(previous, self.path)
@@ -166,7 +172,32 @@ class IndexWriter:
         db.execute("""UPDATE nodes SET degree = counted.n FROM (SELECT node, COUNT(DISTINCT other) AS n FROM (
                           SELECT head AS node, tail AS other FROM evidence UNION ALL SELECT tail, head FROM evidence)
                       GROUP BY node) AS counted WHERE nodes.node = counted.node""")
+        self._record_changes()
         db.commit()
+
+    def _record_changes(self) -> None:
+        """What this write added and took away, against the index it replaces (all added when there was none)."""
+        db = self.db
+        db.execute("DELETE FROM changes")
+        db.execute("DELETE FROM node_changes")
+        columns = ", ".join(f"e.{name}" for name in EvidenceRow._fields)
+        labelled = ("(SELECT label FROM {db}.nodes WHERE node = e.head), (SELECT label FROM {db}.nodes WHERE node = e.tail)")
+        if self.before is None:
+            db.execute(f"INSERT INTO changes SELECT 'added', {columns}, {labelled.format(db='main')} FROM evidence e")
+            db.execute("INSERT INTO node_changes SELECT 'added', node, label, cls FROM nodes")
+            return
+        db.commit()  # ATTACH may not run inside a transaction
+        db.execute("ATTACH DATABASE ? AS before", (str(self.before),))
+        db.execute(f"""INSERT INTO changes SELECT 'added', {columns}, {labelled.format(db='main')} FROM evidence e
+                       WHERE e.id NOT IN (SELECT id FROM before.evidence)""")
+        db.execute(f"""INSERT INTO changes SELECT 'removed', {columns}, {labelled.format(db='before')} FROM before.evidence e
+                       WHERE e.id NOT IN (SELECT id FROM main.evidence)""")
+        db.execute("""INSERT INTO node_changes SELECT 'added', node, label, cls FROM nodes
+                      WHERE node NOT IN (SELECT node FROM before.nodes)""")
+        db.execute("""INSERT INTO node_changes SELECT 'removed', node, label, cls FROM before.nodes
+                      WHERE node NOT IN (SELECT node FROM main.nodes)""")
+        db.commit()
+        db.execute("DETACH DATABASE before")
 
     def close(self) -> None:
         self.db.close()

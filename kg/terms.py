@@ -16,6 +16,12 @@ CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Or
 CLASS_PATHS = {"Agency": "agency", "Program": "program", "PolicyDocument": "document", "Firm": "firm", "Sector": "sector",
                "Place": "place", "Organization": "organization", "Person": "person"}
 ID_FOLDERS = (*CLASS_PATHS.values(), "briefing", "evidence")
+# How an analyst groups relations: the HTML styles them by family, `kg changes` reports by family.
+RELATION_FAMILY = {
+    "issuedBy": "policy", "targetsSector": "policy", "administers": "policy", "partOf": "policy", "draftOf": "policy",
+    "subsidiaryOf": "ownership", "acquires": "ownership", "mergesWith": "ownership", "investsIn": "ownership",
+    "partnersWith": "deal", "licensesTo": "deal", "locatedIn": "place", "broader": "taxonomy",
+}
 RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
              "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
 # Relations the gold annotations define; `kg eval` scores only these (drafts are not annotated).
