@@ -219,6 +219,36 @@ def changes(since, until, since_build: bool, watched: bool, as_json: bool, markd
     click.echo("\n".join(change_log.text_lines(report, markdown)))
 
 
+@cli.command()
+@click.option("--since", type=DATE, default=None, help="First day of the window (default: the month of the latest evidence).")
+@click.option("--until", type=DATE, default=None, help="Last day of the window.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.html (a page with charts, opens offline) or FILE.md.")
+@out_option
+@handle_errors
+def digest(since, until, output: Path, out: Path) -> None:
+    """A report to read: new documents by agency, top sectors against the window before, new deals, watched names.
+
+    \b
+    Example:
+        kg digest --since 2024-12-01 --until 2024-12-31 -o december.html
+    """
+    from kg import digest as report
+    from kg.changes import WatchList
+    from kg.graph import write_atomically
+    from kg.index import Index, index_file
+    from kg.store import store_folder
+
+    Index(out)
+    path = index_file(store_folder(out))
+    first, last = report.default_window(path)
+    result = report.build_digest(path, _day(since) or first, _day(until) or last, WatchList(out).read())
+    text = report.to_markdown(result) if output.suffix.lower() in (".md", ".markdown") else report.to_html(result)
+    write_atomically(output, text.encode("utf-8"))
+    click.echo(f"Wrote {output}: {result.document_count} new document(s), "
+               f"{len(result.deals)} deal(s), {len(result.sectors)} sector(s), {result.since} to {result.until}")
+
+
 @cli.group()
 def watch() -> None:
     """Names to follow: kg add and kg build print the new relations that touch them."""
