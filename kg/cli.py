@@ -81,8 +81,10 @@ def _load(out: Path):
     from kg.graph import load_graph
 
     path = out / "graph.ttl"
-    if not path.is_file():
-        raise GraphNotBuiltError(f"No graph at {str(path)!r}. Run `kg build seeds --out {out}` first.")
+    if not path.is_file():  # built with --no-turtle: read the store
+        from kg.api import KnowledgeGraph
+
+        return KnowledgeGraph(out).to_rdflib()
     _check_exports(out)
     return load_graph(path)
 
@@ -120,7 +122,7 @@ def build(paths: tuple[Path, ...], jobs: int, turtle: bool, time_limit: float, o
         kg build seeds --out out
         kg build archive/ --jobs 2 --no-turtle
     """
-    from kg.build import build as build_graph
+    from kg.write import build as build_graph
 
     summary = build_graph(list(paths), out, jobs=jobs, turtle=turtle, time_limit=time_limit)
     written = f"{out / 'graph.ttl'}, {out / 'graph.html'}" if turtle else f"{out / 'graph.html'}"
@@ -155,8 +157,8 @@ def add(paths: tuple[Path, ...], time_limit: float, out: Path) -> None:
     Example:
         kg add docs/example/2025-06.md --out out
     """
-    from kg.build import build as build_graph
     from kg.store import open_store
+    from kg.write import build as build_graph
 
     open_store(out)  # adding needs a graph to add to
     summary = build_graph(list(paths), out, fresh=False, time_limit=time_limit)
@@ -313,7 +315,7 @@ def remove(briefings: tuple[str, ...], out: Path) -> None:
     Example:
         kg remove 004_d43c6ba5f3c6dba2 --out out
     """
-    from kg.build import remove as remove_briefings
+    from kg.write import remove as remove_briefings
 
     summary = remove_briefings(list(briefings), out)
     click.echo(f"Removed {summary.briefings} briefing(s): {summary.triples} triples left.")

@@ -12,7 +12,6 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import GraphNotBuiltError
 from ontology import data_path
 
 
@@ -57,9 +56,22 @@ def shacl_violations(path: Path) -> list[str]:
 
 
 def validate_output(out: Path) -> Validation:
+    """Validate graph.ttl, or, after `kg build --no-turtle`, the store's merged graph written to a temporary file."""
+    import tempfile
+
     path = out / "graph.ttl"
-    if not path.is_file():
-        raise GraphNotBuiltError(f"No graph at {str(path)!r}. Run `kg build seeds --out {out}` first.")
+    if path.is_file():
+        return _validate(path)
+    from kg.export import export
+    from kg.store import open_store
+
+    store = open_store(out)  # a clear error when nothing was built
+    with tempfile.TemporaryDirectory() as folder:
+        export(store, "turtle", Path(folder) / "graph.ttl")
+        return _validate(Path(folder) / "graph.ttl")
+
+
+def _validate(path: Path) -> Validation:
     result = Validation()
     result.rapper_triples, result.rapper_error = rapper_count(path)
     result.violations = shacl_violations(path)

@@ -284,3 +284,13 @@ def test_who_shows_a_deals_status_and_active_leaves_out_ended_deals(run):
     assert "Stellantis" in run("who", "CATL", "--active").output  # an agreed deal stays
     rows = json.loads(run("query", str(ROOT / "queries" / "firms_with_foreign_partners.rq"), "--format", "json").output)
     assert {"terminated", "exited", "agreed"} <= {row["status"] for row in rows}
+
+
+def test_eval_and_validate_read_the_store_after_a_build_without_turtle(tmp_path):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(ROOT / "seeds"), "--no-turtle", "--out", str(out)]).exit_code == 0
+    assert not (out / "graph.ttl").exists()
+    report = json.loads(CliRunner().invoke(cli, ["eval", "--gold", str(ROOT / "tests" / "gold"), "--json", "--out", str(out)]).stdout)
+    assert report["entities"]["overall"]["f1"] >= 0.92
+    validation = CliRunner().invoke(cli, ["validate", "--out", str(out)])
+    assert validation.exit_code == 0 and "SHACL: 0 violation(s)" in validation.output, validation.output
