@@ -97,12 +97,13 @@ class KnowledgeGraph:
 
     def changes(self, since: str = "", until: str = "", since_build: bool = False):
         """What the last write changed, or what evidence dated in a window brought (`kg.changes.ChangeReport`)."""
-        from kg import changes
+        from kg.changes import between
+        from kg.changes import since_build as last_write
         from kg.index import index_file
         from kg.store import store_folder
 
         path = index_file(store_folder(self.out))
-        return changes.since_build(path) if since_build or not (since or until) else changes.between(path, since, until)
+        return last_write(path) if since_build or not (since or until) else between(path, since, until)
 
     def to_rdflib(self):
         """The merged graph as an rdflib Graph (loaded from the store; slow on millions of triples)."""
@@ -124,13 +125,12 @@ class KnowledgeGraph:
     # --- exports and services ----------------------------------------------------------------------
     def export(self, fmt: str, path: str | Path) -> Path:
         """Write the graph as trig, nquads, turtle, ntriples, jsonld, graphml, gexf or neo4j-csv (a folder)."""
-        from kg import network_exports
         from kg.export import FORMATS, export
+        from kg.network_exports import write_gexf, write_graphml, write_jsonld, write_neo4j
         from kg.store import open_store
 
         target, store = Path(path), open_store(self.out)
-        writers = {"graphml": network_exports.write_graphml, "gexf": network_exports.write_gexf,
-                   "neo4j-csv": network_exports.write_neo4j, "jsonld": network_exports.write_jsonld}
+        writers = {"graphml": write_graphml, "gexf": write_gexf, "neo4j-csv": write_neo4j, "jsonld": write_jsonld}
         if fmt in writers:
             writers[fmt](store, target)
         elif fmt in FORMATS:

@@ -253,7 +253,14 @@ def digest(since, until, output: Path, out: Path) -> None:
 
 @cli.group()
 def watch() -> None:
-    """Names to follow: kg add and kg build print the new relations that touch them."""
+    """Names to follow: kg add and kg build print the new relations that touch them.
+
+    \b
+    Example:
+        kg watch add CATL MIIT
+        kg watch list
+        kg watch remove CATL
+    """
 
 
 @watch.command("add")

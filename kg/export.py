@@ -160,9 +160,9 @@ def write_exports(out: Path, store: ox.Store, turtle: bool = True) -> list[Path]
 
 
 def entity_count(store: ox.Store) -> int:
-    from kg.view import _CLASS_VALUES
+    from kg.terms import CLASS_VALUES
 
-    count = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} ?s a ?c }}"
+    count = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {CLASS_VALUES} }} ?s a ?c }}"
     return int(next(iter(query(store, count)))["n"].value)
 
 
@@ -174,11 +174,11 @@ def write_overview(path: Path, store: ox.Store, total: int) -> None:
     """
     import html
 
-    from kg.view import _RELATION_VALUES
+    from kg.terms import RELATION_VALUES
 
     # count per node first and name only the fifty kept: grouping millions of rows by label took 40 s
     rows = query(store, f"""SELECT ?label ?n WHERE {{
-        {{ SELECT ?s (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}
+        {{ SELECT ?s (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {RELATION_VALUES} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}
            GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT 50 }}
         ?s skos:prefLabel ?label }} ORDER BY DESC(?n) ?label""")
     items = "".join(f"<li>{html.escape(row['label'].value)} ({row['n'].value} links)</li>" for row in rows)

@@ -165,8 +165,8 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
 
 
 def evidence_rows(resolved) -> list:
-    """The evidence records of `briefing_graph` (same IRIs, same values), as `kg.index.EvidenceRow`s."""
-    from kg.index import EvidenceRow
+    """The evidence records of `briefing_graph` (same IRIs, same values), as `kg.model.EvidenceRow`s."""
+    from kg.model import EvidenceRow
 
     briefing = resolved.record.id
     return [EvidenceRow(str(_evidence_iri(r)), briefing, str(entity_iri(r.head)), r.relation, str(entity_iri(r.tail)),

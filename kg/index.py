@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from extract.lexicon import name_signature
 from kg.errors import GraphNotBuiltError, UnknownNameError
+from kg.model import EvidenceRow
 from kg.terms import ID_IRI
 
 INDEX_FILE = "index.sqlite"
@@ -63,21 +64,6 @@ def _version(path: Path) -> int:
         return version
     except sqlite3.Error:
         return 0
-
-
-class EvidenceRow(NamedTuple):
-    """One evidence record as the evidence table holds it: what the briefing graph states about it."""
-
-    id: str
-    briefing: str
-    head: str
-    relation: str
-    tail: str
-    sentence: str
-    date: str
-    rule: str
-    confidence: float
-    status: str = ""
 
 
 def pack_record(record) -> bytes:

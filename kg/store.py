@@ -249,10 +249,10 @@ def stored_briefings(store: ox.Store) -> dict[str, str]:
 def stored_nodes(store: ox.Store) -> Iterator:
     """The entities already in the store, as `kg.resolve.Node`s to seed a resolver with."""
     from kg.resolve import Node
-    from kg.view import _CLASS_VALUES
+    from kg.terms import CLASS_VALUES
 
     nodes: dict[str, Node] = {}
-    for row in query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} ?s a ?c ; skos:prefLabel ?label .
+    for row in query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {CLASS_VALUES} }} ?s a ?c ; skos:prefLabel ?label .
                                 OPTIONAL {{ ?s dcterms:date ?date }} }}"""):
         node_id = row["s"].value.removeprefix(ID_IRI)
         nodes.setdefault(node_id, Node(node_id, row["c"].value.rsplit("#", 1)[-1], row["label"].value,
@@ -265,8 +265,8 @@ def stored_nodes(store: ox.Store) -> Iterator:
 
 
 def stored_evidence(store: ox.Store) -> Iterator:
-    """Every evidence record of the store, as `kg.index.EvidenceRow`s."""
-    from kg.index import EvidenceRow
+    """Every evidence record of the store, as `kg.model.EvidenceRow`s."""
+    from kg.model import EvidenceRow
 
     for row in query(store, """SELECT ?e ?briefing ?s ?p ?o ?sentence ?date ?rule ?confidence ?status WHERE {
             ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cikg:sentence ?sentence ;

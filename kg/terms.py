@@ -26,4 +26,7 @@ RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith
              "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
 # Relations the gold annotations define; `kg eval` scores only these (drafts are not annotated).
 SCORED_RELATIONS = RELATIONS[:-1]
+# The classes and relations as SPARQL VALUES lists (the cikg: prefix is declared on every query)
+CLASS_VALUES = " ".join(f"cikg:{c}" for c in CLASSES)
+RELATION_VALUES = " ".join(f"cikg:{r}" for r in RELATIONS)
 SYMMETRIC = frozenset({"partnersWith", "mergesWith"})

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.errors import UnknownNameError
 from kg.resolve import signature
-from kg.terms import CLASSES, ID_IRI, RELATIONS
+from kg.terms import CLASS_VALUES, CLASSES, ID_IRI, RELATION_VALUES, RELATIONS
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -207,12 +207,10 @@ def _taxonomy(view):
 
 # --- Views read from the embedded store (kg.store): only the part a question needs -------------
 
-_CLASS_VALUES = " ".join(f"cikg:{c}" for c in CLASSES)
-_RELATION_VALUES = " ".join(f"cikg:{r}" for r in RELATIONS)
 
 
 def _evidence_item(row) -> dict:
-    """One evidence record (`kg.index.EvidenceRow`) in the shape `to_networkx` gives edges."""
+    """One evidence record (`kg.model.EvidenceRow`) in the shape `to_networkx` gives edges."""
     return {"sentence": row.sentence, "briefing": row.briefing, "date": row.date, "rule": row.rule, "confidence": row.confidence,
             "status": row.status}
 
@@ -227,7 +225,7 @@ def view_from_store(store):
     from kg.store import query, stored_evidence
 
     view = nx.MultiDiGraph()
-    described = query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }}
+    described = query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {CLASS_VALUES} }}
         ?s a ?c . OPTIONAL {{ ?s skos:prefLabel ?label }} OPTIONAL {{ ?s dcterms:date ?date }} }}""")
     for row in described:
         node = row["s"].value
@@ -246,7 +244,7 @@ def view_from_store(store):
     for row in stored_evidence(store):  # records that say the same thing in the same words are drawn once
         item = _evidence_item(row)
         evidence.setdefault((row.head, row.relation, row.tail), {})[tuple(item.values())] = item
-    for row in query(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o }}"):
+    for row in query(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {RELATION_VALUES} }} ?s ?p ?o }}"):
         head, relation, tail = row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value
         if head in view and tail in view:
             items = sorted(evidence.get((head, relation, tail), {}).values(), key=evidence_order)

@@ -350,11 +350,11 @@ def _count(store, summary: BuildSummary) -> None:
     to 3 s on 4.5 million triples).
     """
     from kg.store import query
-    from kg.view import _RELATION_VALUES
+    from kg.terms import RELATION_VALUES
 
     for row in query(store, """SELECT ?c (COUNT(?s) AS ?n) WHERE { { SELECT DISTINCT ?s WHERE { ?s cikg:mentionedIn ?b } }
                                ?s a ?c } GROUP BY ?c"""):
         summary.entities[row["c"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
-    for row in query(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o }} GROUP BY ?p"):
+    for row in query(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {RELATION_VALUES} }} ?s ?p ?o }} GROUP BY ?p"):
         summary.relations[row["p"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
     summary.triples = int(next(iter(query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
