@@ -6,6 +6,9 @@ Third step of the pipeline. Candidates may overlap; `choose_entities` keeps the 
 carries a local key (``ent.kb_id_``, ``Mention.key``): mentions with the same key are
 one thing inside this briefing (an acronym and its definition, "Hygon" and "Hygon Information
 Technology"). Merging keys across briefings is `kg.resolve`'s job, not this module's.
+
+People come from `extract.people`, gazetteer places, regions and place uses from
+`extract.places`, the lines to read and names whose class the text decides from `extract.scope`.
 """
 
 from __future__ import annotations
@@ -22,25 +25,21 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from extract.abbreviations import find_definitions
-from extract.enumerations import enumerated_sectors
+from extract.enumerations import elided_items, enumerated_sectors, known_sector_name
 from extract.lexicon import CONNECTORS, KnownEntity, load_known_entities, load_rules, name_signature
+from extract.people import PersonFinder
+from extract.places import PlaceRules
+from extract.scope import MediaNames, matches_at, media_lines, one_sense, readable
 from extract.segment import Intervals, Layout
 
-_CAP = r"(?:[A-Z][\w'&.\-]*[\w&]|[A-Z]|\d+[A-Za-z][\w\-]*)"
+# bounded repetitions: a run of letters is never tried to its end from each of its capitals
+_CAP = r"(?:[A-Z][\w'&.\-]{0,40}[\w&]|[A-Z]|\d{1,8}[A-Za-z][\w\-]{0,40})"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_PREFIX = re.compile(r"^(?:[A-Z][\w.\-]*(?: [A-Z][\w.\-]*)?-based |[A-Z][\w.\-]*'s )")
+# "Shanghai-based", "Hong Kong-listed", "state-backed": a compound adjective before a name is not part of it
+_PREFIX = re.compile(r"^(?:[A-Z][\w.\-]{0,30}(?: [A-Z][\w.\-]{0,30})?-(?:based|headquartered|owned|backed|controlled|listed|funded) "
+                     r"|[A-Z][\w.\-]{0,30}'s )")
 _LEADING = {"The", "A", "An", "This", "That", "Its", "Their", "Our", "In", "On", "For", "By", "As", "At",
-            "With", "From", "And", "But", "Both", "Meanwhile", "However", "Also", "While", "After", "When"}
-_SECTOR_STOP = {"this", "that", "whole", "entire", "domestic", "private", "public", "key", "the", "its", "their",
-                "our", "related", "relevant", "other", "same", "such", "many", "various", "global", "national",
-                "local", "industrial", "strategic", "emerging", "chinese", "china's", "an", "a", "which", "every",
-                "each", "these", "those", "all", "new", "specific", "particular", "target", "traditional",
-                "manufacturing", "overall", "respective", "certain", "advanced", "digital", "sub", "different",
-                "four", "two", "three", "five", "ten", "nine", "several", "tech", "high-tech", "in", "of", "and",
-                "priority", "real", "broader", "european", "western", "foreign", "major", "leading", "core",
-                "over", "to", "towards", "with", "up", "more", "will", "open", "create", "regional", "heavy", "into",
-                "for", "from", "by", "on", "at", "as", "is", "are", "was", "be", "has", "have", "whose", "than",
-                "most", "less", "very", "also", "not", "only", "still", "further", "cover", "equipment", "data"}
+            "With", "From", "And", "But", "Both", "Meanwhile", "However", "Also", "While", "After", "When", "Among"}
 _WORD_CHAR = re.compile(r"[\w-]")
 _HEAD_CLASSES = ("Agency", "Organization", "Place", "Program")
 PRIORITY = {"alias": 3, "abbreviation": 2, "pattern": 1}
@@ -126,7 +125,7 @@ class AliasMatcher:
 
 
 # "a national AI industry investment fund": how a programme phrase opens, up to its last word
-_PROGRAM_PHRASE_START = r"(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]*){0,5}? "
+_PROGRAM_PHRASE_START = r"(?:national|state|basic|new|pilot)(?: [a-z][a-z\-]{0,30}){0,5}? "
 _SUFFIX_NAME_SPACES = 3  # "China Merchants Energy Shipping Co": at most four words before the suffix
 _HEAD_NAME_SPACES = 8
 
@@ -136,7 +135,10 @@ def _name_patterns() -> dict[str, re.Pattern]:
     rules = load_rules("names.yml")
     alternation = lambda words: "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # noqa: E731
     name = rf"{_CAP}(?:[ \-]{_CAP}){{0,4}}"
-    heads = {cls: alternation(words) for cls, words in rules["head_nouns"].items()}
+    orgs = load_rules("organizations.yml")
+    head_nouns = {**rules["head_nouns"], "Place": [*rules["head_nouns"]["Place"], *load_rules("places.yml")["place_heads"]],
+                  "Organization": [*rules["head_nouns"]["Organization"], *orgs["organization_heads"]]}
+    heads = {cls: alternation(words) for cls, words in head_nouns.items()}
     launched = rules["launched_programs"]
     launched_head = rf"(?:{alternation(launched['heads'])}) (?:{alternation(launched['links'])}) "  # "pilot program for "
     return {
@@ -144,13 +146,16 @@ def _name_patterns() -> dict[str, re.Pattern]:
         # Names that end in a given word are found from that word backwards: the word is rare, a
         # capital letter is not, and trying every capital as a name's start made these the slowest rules.
         "suffix": (re.compile(rf" (?:{alternation(rules['firm_suffixes'])})(?![\w])"),
-                   re.compile(rf"(?<![\w']){_CAP}(?: {_CAP}){{0,{_SUFFIX_NAME_SPACES}}}\Z"), _SUFFIX_NAME_SPACES),
+                   # "Kestrel Capital & Incubator Group": an ampersand joins two runs of up to four words;
+                   # "Kestrel & Co.", and a registered place in brackets: "Kestrel Solar (Hubei) Co., Ltd."
+                   re.compile(rf"(?<![\w']){_CAP}(?: {_CAP}){{0,{_SUFFIX_NAME_SPACES}}}"
+                              rf"(?: & {_CAP}(?: {_CAP}){{0,{_SUFFIX_NAME_SPACES}}})?(?: &| \([A-Z][a-z]{{2,20}}\))?\Z"),
+                   2 * _SUFFIX_NAME_SPACES + 3),
         "deal_subject": (re.compile(rf"\s(?P<at>{alternation(rules['deal_verbs'])})\b"),
                          re.compile(rf"(?<![\w']){name}\s+\Z")),
-        "person": re.compile(rf"\b(?:{alternation(rules['person_titles'])})\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}})\b"),
         # one pass for every class: the head noun that ends the name says which class it is
         "head": (re.compile(rf" (?:{'|'.join(f'(?P<{cls}>{head})' for cls, head in heads.items())})"
-                            rf"(?: of(?: the)?(?: {_CAP}){{1,4}})?(?![\w])"),
+                            rf"(?: of(?: the)?(?: {_CAP}){{1,4}}(?: and(?: {_CAP}){{1,3}})?)?(?![\w])"),
                  re.compile(rf"(?<![\w']){_CAP}(?: (?:{_CAP}|of|and|for|on|in)){{0,{_HEAD_NAME_SPACES}}}\Z"), _HEAD_NAME_SPACES),
         "program_phrase": re.compile(rf"\b(?:a|an|the|its|their)\s+(?P<name>{_PROGRAM_PHRASE_START}"
                                      r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"),
@@ -160,10 +165,25 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
         # "its hydrogen industry", "China's electrolyzer sector": a determiner before the name keeps
         # verbs and adjectives out ("to identify sectors", "labor-intensive sectors").
-        "sector": re.compile(r"(?:\b(?:the|its|their|our|this|whose)|[A-Z]\w*['’]s) (?P<name>[a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2}) "
+        "sector": re.compile(r"(?:\b(?:the|its|their|our|this|whose)|[A-Z]\w{0,30}['’]s) "
+                             r"(?P<name>[a-z][a-z\-]{1,30}(?: [a-z][a-z\-]{1,30}){0,2}) "
                              r"(?:industry|industries|sector|sectors)\b"),
+        # "Kestrel, a Chinese battery-swapping platform, ...": the apposition first, the name before it after
+        "apposition": (re.compile(rf", (?:a|an) (?:[\w\-()&]{{1,30}} ){{0,7}}?(?:{alternation(rules['apposition_heads'])})"
+                                  rf"(?=[,.;:]| (?:{alternation(rules['apposition_followers'])})\b)"),
+                       re.compile(rf"(?<![\w']){_CAP}(?: {_CAP}){{0,3}}\Z"), 3),
         "not_names": set(rules["not_names"]),
-        "person_words": tuple(rules["person_titles"]),
+        "industry_noun_stop": frozenset(rules["industry_noun_stop"]),
+        # "Ministry of Water Supply", "University of Northfield": the head noun first, then "of" and a name
+        "head_first": re.compile(rf"(?P<name>(?:(?P<Agency>{alternation(orgs['agency_heads_first'])})|"
+                                 rf"(?P<Organization>{alternation(orgs['organization_heads_first'])})) of"
+                                 rf"(?: the)?(?: (?:{_CAP}|and|for|of)){{0,5}} {_CAP})"),
+        "head_first_cue": tuple(f"{w} of" for w in (*orgs["agency_heads_first"], *orgs["organization_heads_first"])),
+        "affiliation": re.compile(rf"(?:{alternation(orgs['affiliation_roles'])}) (?:at|of) "
+                                  rf"(?:the )?(?P<name>{_CAP}(?: (?:{_CAP}|of|for|and)){{0,6}})(?<! of)(?<! for)(?<! and)"),
+        "affiliation_cue": tuple(f"{w} " for w in orgs["affiliation_roles"]),
+        "facility": re.compile(rf"\b(?:{alternation(orgs['facility_words'])}) (?:Center|Centre)$"),
+        "place_heads": tuple(f" {w}" for w in [*rules["head_nouns"]["Place"], *load_rules("places.yml")["place_heads"]]),
         # Cues: what a text must contain for the pattern of the same name to match. They open with
         # a word, not a look back, so the regex engine skips straight to it; most briefings lack them.
         "launched_program_cue": re.compile(launched_head),
@@ -172,21 +192,22 @@ def _name_patterns() -> dict[str, re.Pattern]:
 
 
 @lru_cache(maxsize=1)
-def _place_words() -> frozenset[str]:
-    places = {name for e in load_known_entities() if e.cls == "Place" for name in (e.label, *e.aliases)}
-    return frozenset({*places, *load_rules("names.yml")["nationalities"]})
+def _nationalities() -> frozenset[str]:
+    return frozenset(load_rules("names.yml")["nationalities"])
 
 
-def _only_places_before_suffix(name: str) -> bool:
-    """"China Industries" or "European Technologies" names a place and a trade, not a firm."""
+def _only_places_before_suffix(name: str, countries: frozenset[str], not_names: set[str]) -> bool:
+    """"China Industries" or "European Technologies" names an economy and a trade, not a firm;
+    so does a series title made of the publisher and a country ("Briefing China Industries": the
+    publisher is among ``not_names``). A city's name and a suffix often is one ("Ningbo Ventures")."""
     words = name.split()
-    return len(words) >= 2 and all(w in _place_words() for w in words[:-1])
+    return len(words) >= 2 and all(w in countries or w in _nationalities() or w in not_names for w in words[:-1])
 
 
 def _launched_program_pattern(head: str, rules: dict, alternation) -> re.Pattern:
     lead_in = alternation(rules["lead_in"])
     return re.compile(
-        rf"\b(?:{alternation(rules['verbs'])})\s+(?:(?:{lead_in})\s+)*"
+        rf"\b(?:{alternation(rules['verbs'])})\s{{1,4}}(?:(?:{lead_in})\s{{1,4}}){{0,6}}"
         rf"(?P<name>{head}[^,.;:()\n\"]{{5,90}}?)"
         r"(?=[,.;:(\n\"]|\s(?:which|that|allowing|while|by 20\d\d|in order)\b|$)"
     )
@@ -239,10 +260,11 @@ def _when_found(text: str, cue: re.Pattern, pattern: re.Pattern):
     return pattern.finditer(text) if cue.search(text) else ()
 
 
-def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
+def pattern_candidates(text: str, allowed: Intervals, places: PlaceRules | None = None) -> list[Candidate]:
     """Names that no table lists, found by descriptors, suffixes, head nouns and quotes."""
     patterns = _name_patterns()
     not_names = patterns["not_names"]
+    countries = places.countries if places is not None else frozenset()
     found: list[Candidate] = []
 
     def add(start: int, name: str, label: str, rule: str, priority: int = 1) -> None:
@@ -250,9 +272,9 @@ def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
         if name.endswith("'s"):
             name = name[:-2]
         prefix = _PREFIX.match(name)  # "Shanghai-based LaNova Medicines", "the EU's Carbon Border Adjustment Mechanism"
-        if prefix and prefix.end() < len(name) and (label != "Place" or prefix.group(0).endswith("-based ")):
+        if prefix and prefix.end() < len(name) and (label != "Place" or prefix.group(0).endswith(("-based ", "-headquartered "))):
             name, start = name[prefix.end():], start + prefix.end()
-        if label == "Firm" and rule in ("firm.suffix", "firm.descriptor") and _only_places_before_suffix(name):
+        if rule == "firm.suffix" and _only_places_before_suffix(name, countries, not_names):
             return
         if not name or name in not_names or len(name) < 2:
             return
@@ -262,15 +284,33 @@ def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
 
     for match in patterns["descriptor"].finditer(text):
         add(match.start("name"), match.group("name"), "Firm", "firm.descriptor")
+    legal = _legal_tail()
     for name, anchor in _ending_at(text, *patterns["suffix"]):
-        add(name.start(), text[name.start():anchor.end()], "Firm", "firm.suffix")
+        tail = legal.match(text, anchor.end())  # "Kestrel Steel Co., Ltd.": the legal form is part of the name
+        add(name.start(), text[name.start():tail.end() if tail else anchor.end()], "Firm", "firm.suffix")
+    if ", a" in text:
+        for name, _ in _ending_at(text, *patterns["apposition"]):
+            add(name.start(), name.group(0), "Firm", "firm.apposition")
     for name, _ in _ending_at(text, *patterns["deal_subject"]):
         add(name.start(), name.group(0).rstrip(), "Firm", "firm.deal_subject", 0)
-    for match in _when_any(text, patterns["person_words"], patterns["person"]):
-        add(match.start("name"), match.group("name"), "Person", "person.title")
     for name, anchor in _ending_at(text, *patterns["head"]):
         cls = next(c for c in _HEAD_CLASSES if anchor.group(c))
-        add(name.start(), text[name.start():anchor.end()], cls, f"{cls.lower()}.head_noun")
+        if _continues_name(text, anchor.end()):
+            continue  # "Government Work Report": the head noun is not the name's last word
+        whole = text[name.start():anchor.end()]
+        if cls == "Place" and places is not None:  # "Jiangsu's Haian High-tech Zone": the zone alone
+            for offset, part in places.split_chain(whole, patterns["place_heads"]):
+                add(name.start() + offset, part, cls, "place.head_noun")
+        elif not (cls == "Organization" and patterns["facility"].search(whole)):
+            add(name.start(), whole, cls, f"{cls.lower()}.head_noun")
+            if anchor.end(cls) < anchor.end():  # "X Station of the Chinese Academy": if the "of" part cuts a known name
+                add(name.start(), text[name.start():anchor.end(cls)], cls, f"{cls.lower()}.head_noun")
+    for match in matches_at(text, patterns["head_first_cue"], patterns["head_first"]):
+        if match.start() == 0 or not text[match.start() - 1].isalnum():
+            cls = "Agency" if match.group("Agency") else "Organization"
+            add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_first")
+    for match in _when_any(text, patterns["affiliation_cue"], patterns["affiliation"]):
+        add(match.start("name"), match.group("name"), "Organization", "organization.affiliation")
     for match in _when_found(text, patterns["launched_program_cue"], patterns["launched_program"]):
         add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in _when_found(text, patterns["program_phrase_cue"], patterns["program_phrase"]):
@@ -282,15 +322,24 @@ def pattern_candidates(text: str, allowed: Intervals) -> list[Candidate]:
             continue  # a quoted document title ("... White Paper") or a formula ("1+N")
         if len(name.split()) <= 8 and not name.endswith((".", ",")) and all(w[0].isupper() or w[0].isdigit() for w in content):
             add(match.start("name"), name, "Program", "program.quoted", 0)
+    sector_stop = patterns["industry_noun_stop"]
     for match in patterns["sector"].finditer(text):
         words = match.group("name").split()
-        while words and words[0] in _SECTOR_STOP:
+        while words and words[0] in sector_stop:
             words = words[1:]
-        if words and not any(w in _SECTOR_STOP or w.endswith(("ize", "ise", "ing", "ed", "ly")) for w in words):
+        if words and not any(w in sector_stop or w.endswith(("ize", "ise", "ing", "ed", "ly")) for w in words):
             name = " ".join(words)
             start = match.end("name") - len(name)
             found.append(Candidate(start, match.end("name"), "Sector", _norm_key("Sector", name), "sector.industry_noun", 0))
     return found
+
+
+_NEXT_NAME_WORD = re.compile(r" (?!(?:Of|And|For|In|On|The|To)\b)[A-Z][a-z]")
+
+
+def _continues_name(text: str, end: int) -> bool:
+    """Whether a capitalised word follows, so a head noun sits inside a longer name."""
+    return bool(_NEXT_NAME_WORD.match(text, end))
 
 
 def abbreviation_candidates(
@@ -303,6 +352,13 @@ def abbreviation_candidates(
         if not allowed.holds(definition.long_start, definition.short_end):
             continue
         known = by_span.get((definition.long_start, definition.long_end))
+        short_known = by_span.get((definition.short_start, definition.short_end))
+        if (not known and short_known and short_known.label == "Firm" and " and " not in definition.long_form
+                and not any(definition.long_start <= c.start and c.end <= definition.long_end for c in alias_cands)):
+            # "Kestrel Optical Instruments (KOI)" where the table knows KOI: the long form is KOI's name
+            # (unless the long form holds a known name: then its bounds are a guess)
+            found.append(Candidate(definition.long_start, definition.long_end, "Firm", short_known.key, "abbreviation.long", 2))
+            continue
         if known:
             short_keys.setdefault(definition.short_form, known.key)
             label = known.label
@@ -316,6 +372,72 @@ def abbreviation_candidates(
             found.append(Candidate(definition.long_start, definition.long_end, label, key, "abbreviation.long", 2))
         found.append(Candidate(definition.short_start, definition.short_end, label, key, "abbreviation.short", 2))
     return found, short_keys
+
+
+_UNIT_WORD = re.compile(r" ([A-Z][A-Za-z.]{1,20}(?: [A-Z][a-z]{1,20})?)")
+
+
+def firm_units(text: str, alias_cands: list[Candidate], countries: frozenset[str]) -> list[Candidate]:
+    """ "Kestrel USA", "Kestrel International": a known firm's name and a country or a unit word
+    (``unit_words`` in names.yml) right after it name one of its units, a firm of its own."""
+    units = frozenset(load_rules("names.yml")["unit_words"])
+    found = []
+    for c in alias_cands:
+        if c.label != "Firm":
+            continue
+        word = _UNIT_WORD.match(text, c.end)
+        if word is None:
+            continue
+        whole = word.group(1)
+        # "Kestrel Chile Holdings": the country, then more of the name; "U.S." keeps its dots, a full stop goes
+        forms = (whole, whole.rstrip("."), whole.split(" ")[0], whole.split(" ")[0].rstrip("."))
+        unit = next((f for f in forms if f in units or f in countries), None)
+        if unit is None:
+            continue
+        end = c.end + 1 + len(unit)
+        if end < len(text) and (text[end].isalnum() or text[end] in "-'’"):
+            continue
+        name = text[c.start:end]
+        found.append(Candidate(c.start, end, "Firm", _norm_key("Firm", name), "firm.unit", 1))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _legal_tail() -> re.Pattern:
+    words = sorted(load_rules("names.yml")["legal_suffixes"], key=len, reverse=True)
+    return re.compile(rf"(?:,? (?:{'|'.join(re.escape(w) for w in words)})){{1,4}}\.?")
+
+
+def known_firm_keys(text: str, patterns: list[Candidate], alias_cands: list[Candidate]) -> list[Candidate]:
+    """A pattern name that is a known firm's name and a legal suffix ("Kestrel Motors Co., Ltd.",
+    the table knowing "Kestrel Motors") takes the known firm's key: one firm, two names."""
+    firms, ends = {}, {}
+    for c in alias_cands:
+        if c.label == "Firm":
+            firms.setdefault(c.start, []).append(c)
+            ends[c.end] = c
+    if not firms:
+        return patterns
+    tail = _legal_tail()
+    links = _equating()
+    kept = []
+    for c in patterns:
+        known = None
+        if c.label == "Firm" and c.start in firms:
+            known = next((k for k in firms[c.start] if k.end < c.end and tail.fullmatch(text, k.end, c.end)), None)
+            if known is not None:
+                c = c._replace(key=known.key)
+        if known is None and c.label == "Firm" and c.rule.startswith("firm."):  # "Kestrel, or Kestrel Steel Co., Ltd."
+            link = next((w for w in links if text.startswith(w, c.start - len(w))), None)
+            if link is not None and c.start - len(link) in ends:
+                c = c._replace(key=ends[c.start - len(link)].key)
+        kept.append(c)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _equating() -> tuple[str, ...]:
+    return tuple(load_rules("names.yml")["equating"])
 
 
 def classify_name(name: str) -> str | None:
@@ -365,11 +487,12 @@ def _modifies_other_noun(text: str, candidate: Candidate) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _modifier_contexts() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
+def _modifier_contexts() -> tuple[re.Pattern, re.Pattern, tuple[str, ...], re.Pattern]:
     rules = load_rules("names.yml")["sector_modifiers"]
     words = lambda key: "|".join(re.escape(w) for w in rules[key])  # noqa: E731
     return (re.compile(rf"\s+(?:{words('heads')})\b", re.IGNORECASE), re.compile(rf"\b(?:{words('before')})\s+$", re.IGNORECASE),
-            tuple(w.lower() for w in rules["before"]))
+            tuple(w.lower() for w in rules["before"]),
+            re.compile(rf"\b(?i:{words('titles')}) (?:of|for) (?:[a-z][a-z\-]{{0,20}},? ){{0,3}}$"))
 
 
 def names_other_thing(text: str, start: int, end: int) -> bool:
@@ -378,26 +501,44 @@ def names_other_thing(text: str, start: int, end: int) -> bool:
     Such phrases talk about a quantity or a side effect, not about the industry, so a sector
     node for them would be noise in the graph. The word lists live in ``names.yml``.
     """
-    heads, before, before_words = _modifier_contexts()
+    heads, before, before_words, title = _modifier_contexts()
     if heads.match(text, end):
         return True
-    window = text[max(0, start - 30):start]
+    wide = text[max(0, start - 70):start]
+    if ("of " in wide or "for " in wide) and title.search(wide):
+        return True  # "minister of industry and information technology": the sector word ends a post's title
+    window = wide[-30:]
     if window.isascii() and not window.rstrip().lower().endswith(before_words):  # the pattern needs one of them last
         return False
     return bool(before.search(window))
 
 
+_LIST_WORDS = ("sector", "industr", "field", "area")  # every cue that names a list as one of sectors holds one
+
+
 def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals) -> list[Candidate]:
     """Unknown items of sector lists, sentence by sentence (see `extract.enumerations`)."""
     sectors = [(c.start, c.end) for c in known if c.label == "Sector"]
+    starts = sorted(a for a, _ in sectors)
     text = doc._.text
     found = []
     for start, end in doc._.sentences:
-        sentence = text[start:end]
-        if ", " not in sentence or not allowed.touches(start):
+        if not allowed.touches(start):
             continue
-        for item in enumerated_sectors(sentence, start, sectors):
-            found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
+        sentence = text[start:end]
+        index = bisect_left(starts, start)
+        has_known = index < len(starts) and starts[index] < end
+        # without a known sector in it, only a list its cue names as one of sectors counts ("fields such as")
+        if has_known or any(word in sentence for word in _LIST_WORDS):
+            for item in enumerated_sectors(sentence, start, sectors):
+                found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
+        if ", " not in sentence and not (has_known and "-" in sentence):
+            continue  # an elided item stands in a list or shares a known sector with a hyphenated modifier
+        for item in elided_items(sentence, start, sectors):  # "chip design, manufacturing and packaging"
+            # the bare word may be a known sector too ("packaging"): the whole name wins when the
+            # taxonomy knows it ("chip packaging"), the bare one when not ("power generation, transportation")
+            priority = PRIORITY["alias"] + 1 if known_sector_name(item.text) else 0
+            found.append(Candidate(item.start, item.end, "Sector", f"Sector:{item.text}", "sector.elided", priority))
     return found
 
 
@@ -438,16 +579,23 @@ def choose_entities(candidates: list[Candidate]) -> list[Candidate]:
     return taken
 
 
-def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals) -> list[Candidate]:
+def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals,
+                       known_names: frozenset[str] = frozenset()) -> list[Candidate]:
     """Other mentions of a name a pattern found once: "arm Hubble invests ..." makes the later
     "This is Hubble's 28th semiconductor investment" a mention of the same firm.
 
     A briefing introduces an unknown firm once, with its descriptor, and then uses the bare name;
-    one sense per document is the rule an analyst reads by.
+    one sense per document is the rule an analyst reads by. A name found by its suffix is also
+    used without it ("Kestrel Biopharma" and later "Kestrel"), unless what is left is a place, a
+    known name of the tables (``known_names``, lower case) or a word the text also writes in lower case.
     """
     names = {text[c.start:c.end]: c for c in chosen if c.rule.startswith("firm.") and c.end - c.start > 3}
     if not names:
         return chosen
+    for name, source in list(names.items()):
+        short = _short_form(name, text, known_names)
+        if short is not None:
+            names.setdefault(short, source)
     occupied = Intervals.of((c.start, c.end) for c in chosen)
     extra = []
     for name, source in names.items():
@@ -456,6 +604,42 @@ def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals) -
             if not occupied.overlaps(start, end) and allowed.holds(start, end):
                 extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
     return sorted([*chosen, *extra], key=lambda c: c.start)
+
+
+@lru_cache(maxsize=1)
+def _suffix_words() -> tuple[frozenset[str], frozenset[str]]:
+    rules = load_rules("names.yml")
+    stop = frozenset({*rules["not_names"], *rules["nationalities"], *_LEADING})
+    return frozenset({*rules["firm_suffixes"], *rules["legal_suffixes"]}), stop
+
+
+@lru_cache(maxsize=4096)
+def _without_suffixes(name: str) -> str | None:
+    """ "Kestrel Biopharma Co., Ltd." -> "Kestrel", if what is left may be a name on its own."""
+    suffixes, stop = _suffix_words()
+    words = name.split(" ")
+    for _ in range(4):  # "Co., Ltd.": the comma goes with the word before it
+        if len(words) > 2 and " ".join(words[-2:]).rstrip(",") in suffixes:  # "Heavy Industry"
+            del words[-2:]
+        elif len(words) > 1 and (words[-1].rstrip(",") in suffixes or words[-1].rstrip(",.") in suffixes):
+            del words[-1]
+        else:
+            break
+    short = " ".join(words).rstrip(",")
+    if short == name or len(short) < 3 or " " not in name or short in suffixes:
+        return None
+    if len(words) > 3 or not all(w[:1].isupper() for w in words) or short in stop or words[0] in stop:
+        return None
+    return short
+
+
+def _short_form(name: str, text: str, known_names: frozenset[str]) -> str | None:
+    """ "Kestrel Biopharma Co., Ltd." -> "Kestrel": the name without its suffix words, when that
+    is a name of its own (capitalised words, no table's name, no word written in lower case too)."""
+    short = _without_suffixes(name)
+    if short is None or short.lower() in known_names or (" " not in short and f" {short.lower()} " in text):
+        return None
+    return short
 
 
 def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
@@ -476,14 +660,6 @@ def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
 # Title Case in a document's title is no sign of a name: "Selection of Advanced and Applicable
 # Technologies" holds no firm. Quoted programmes and alias-table names in titles still count.
 _NOT_IN_TITLES = {"firm.suffix", "firm.descriptor", "firm.deal_subject", "organization.head_noun", "program.head_noun"}
-
-
-def _masthead(segment, body: int | None, text: str) -> bool:
-    """The briefing's own title, date and authors above its first section (starting at ``body``):
-    no entities there."""
-    if segment.section != "front" or len(text[segment.start:segment.end].split()) > 8:
-        return False
-    return body is not None and body > segment.start
 
 
 class Mention(NamedTuple):
@@ -550,26 +726,52 @@ class EntityRecognizer:
     """spaCy component: alias tables, abbreviations and name patterns to ``doc.ents``."""
 
     def __init__(self, nlp: Language):
-        self.aliases = AliasMatcher(nlp, load_known_entities())
+        known = load_known_entities()
+        self.places = PlaceRules(known)
+        self.aliases = AliasMatcher(nlp, (*known, *self.places.gazetteer))
+        self.known_names = frozenset(a.lower() for e in (*known, *self.places.gazetteer) for a in (e.label, *e.aliases))
+        self.people = PersonFinder()
+        orgs = load_rules("organizations.yml")
+        self.markets = frozenset(orgs["market_agencies"])
+        self.media = MediaNames(orgs["media_words"], orgs["media_outlets"])
+        # "Ministry of Commerce Regular Press Conference": a known agency's name and more words
+        # that end in no agency head noun name an event, not another agency
+        self.agency_heads = tuple(load_rules("names.yml")["head_nouns"]["Agency"])
 
     def __call__(self, doc: Doc) -> Doc:
         layout: Layout = doc._.layout
         text = doc._.text
-        body = next((s.start for s in layout.segments if s.section != "front"), None)
-        allowed = Intervals.of((s.start, s.end) for s in layout.segments
-                               if s.section not in ("contents", "back") and not _masthead(s, body, text))
+        allowed, for_places = readable(layout, text, self.places.chrome_lines(text))
         titles = Intervals.of((s.value_start, s.end) for s in layout.segments if s.kind == "field" and s.field in ("article", "article_zh"))
         alias_cands = [
             c for c in self.aliases(doc)
-            if allowed.holds(c.start, c.end) and not (c.label == "Sector" and _modifies_other_noun(text, c))
+            if (allowed.holds(c.start, c.end) or c.label == "Place" and for_places.holds(c.start, c.end))
+            and not (c.label == "Sector" and _modifies_other_noun(text, c))
+            and not (c.label == "Place" and not self.places.keep(text, c.start, c.end))
         ]
+        alias_cands = [c._replace(end=self.places.extended(text, c.end)) if c.label == "Place" else c for c in alias_cands]
         abbreviations, short_keys = abbreviation_candidates(text, alias_cands, allowed)
         labels = {c.key: c.label for c in [*alias_cands, *abbreviations]}
         bare = bare_short_forms(text, short_keys, labels, allowed)
-        patterns = [c for c in pattern_candidates(text, allowed)
-                    if not (c.rule in _NOT_IN_TITLES and titles.touches(c.start))]
-        candidates = [*alias_cands, *abbreviations, *bare, *patterns, *enumeration_candidates(doc, alias_cands, allowed)]
-        latin = [c for c in candidates if not _CJK.search(text[c.start:c.end]) or c.rule == "alias"]
-        chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed))
+        agency_starts = {c.start for c in alias_cands if c.label == "Agency"}
+        patterns = [c for c in pattern_candidates(text, allowed, self.places)
+                    if not (c.rule in _NOT_IN_TITLES and titles.touches(c.start))
+                    and not (c.label == "Agency" and c.start in agency_starts and not text[c.start:c.end].endswith(self.agency_heads))]
+        patterns = [*known_firm_keys(text, patterns, alias_cands), *firm_units(text, alias_cands, self.places.countries)]
+        media_spans = self.media(text)  # "China Daily": neither a place nor a firm; a short line with it is a byline
+        bylines = media_lines(text, media_spans)
+        people = [Candidate(p.start, p.end, "Person", _norm_key("Person", p.name), p.rule, 1)
+                  for p in self.people(text, allowed.holds) if not bylines.overlaps(p.start, p.end)]
+        table_spans = sorted((c.start, c.end, c.label) for c in alias_cands)
+        places = [Candidate(f.start, f.end, f.label, _norm_key(f.label, f.name), f.rule, 1)
+                  for f in (*self.places.candidates(text), *self.places.local_agencies(text, table_spans))
+                  if allowed.holds(f.start, f.end)]
+        candidates = [*alias_cands, *abbreviations, *bare, *patterns, *people, *places,
+                      *enumeration_candidates(doc, alias_cands, allowed)]
+        media = Intervals.of(media_spans)
+        latin = [c for c in candidates if (not _CJK.search(text[c.start:c.end]) or c.rule == "alias")
+                 and not media.overlaps(c.start, c.end)]
+        chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed, self.known_names))
+        chosen = one_sense(text, chosen, self.markets, self.places.keep)
         doc._.entities = set_entities(doc, chosen)
         return doc
