@@ -25,6 +25,8 @@ _TOC_LEADER = re.compile(r"\.{4,}\s*\d*\s*$|\t+\d+\s*$", re.MULTILINE)
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _ESCAPED = re.compile(r"\\([()\[\]*_#.\-])")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]+")
+_LONGEST_RUN = 20
+_PUNCTUATION_RUN = re.compile(r"([^\w\s])\1{" + str(_LONGEST_RUN) + ",}")
 
 
 def normalize_text(raw: str) -> str:
@@ -40,6 +42,10 @@ def normalize_text(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
     text = text.lstrip("\ufeff").translate(_QUOTES)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
+    # one unbroken run of a punctuation mark costs spaCy's tokenizer, and the table-of-contents
+    # pattern below, time with the square of its length (10,000 apostrophes: 13 s); no briefing
+    # needs more than a few in a row
+    text = _PUNCTUATION_RUN.sub(lambda run: run.group(1) * _LONGEST_RUN, text)
     # each pass runs only when its marker character occurs: most briefings carry few kinds of markup
     if "<" in text:
         text = _HTML_TAG.sub("", text)

@@ -61,3 +61,19 @@ def mutated_seed(draw):
 @given(mutated_seed(), st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40))
 def test_mutated_seed_briefings_never_crash(text, briefing_id):
     check(text, briefing_id)
+
+
+def test_long_unbroken_runs_of_one_punctuation_mark_extract_in_linear_time():
+    """spaCy's tokenizer is quadratic on one unbroken run (80 KB of apostrophes: minutes); normalisation caps runs."""
+    import time
+
+    from extract.normalize import normalize_text
+    from extract.pipeline import extract
+
+    for mark in ("'", '"', "-", ".", "*"):
+        text = "The MIIT issued a notice on robots " + mark * 80_000 + " and CATL agreed to build a plant in Spain."
+        started = time.perf_counter()
+        record = extract(text, "runs")
+        assert time.perf_counter() - started < 20, mark  # catastrophic behaviour only: it takes well under a second
+        assert "CATL" in {entity.label for entity in record.entities} | {n for e in record.entities for n in e.names}
+        assert len(normalize_text(text)) < 200
