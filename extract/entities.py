@@ -518,8 +518,8 @@ _LIST_WORDS = ("sector", "industr", "field", "area")  # every cue that names a l
 
 def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals) -> list[Candidate]:
     """Unknown items of sector lists, sentence by sentence (see `extract.enumerations`)."""
-    sectors = [(c.start, c.end) for c in known if c.label == "Sector"]
-    starts = sorted(a for a, _ in sectors)
+    sectors = sorted((c.start, c.end) for c in known if c.label == "Sector")
+    starts = [a for a, _ in sectors]
     text = doc._.text
     found = []
     for start, end in doc._.sentences:
@@ -527,14 +527,15 @@ def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals)
             continue
         sentence = text[start:end]
         index = bisect_left(starts, start)
-        has_known = index < len(starts) and starts[index] < end
+        inside = sectors[index:bisect_left(starts, end, index)]  # only these can lie in the sentence: no scan of all
+        has_known = bool(inside)
         # without a known sector in it, only a list its cue names as one of sectors counts ("fields such as")
         if has_known or any(word in sentence for word in _LIST_WORDS):
-            for item in enumerated_sectors(sentence, start, sectors):
+            for item in enumerated_sectors(sentence, start, inside):
                 found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
         if ", " not in sentence and not (has_known and "-" in sentence):
             continue  # an elided item stands in a list or shares a known sector with a hyphenated modifier
-        for item in elided_items(sentence, start, sectors):  # "chip design, manufacturing and packaging"
+        for item in elided_items(sentence, start, inside):  # "chip design, manufacturing and packaging"
             # the bare word may be a known sector too ("packaging"): the whole name wins when the
             # taxonomy knows it ("chip packaging"), the bare one when not ("power generation, transportation")
             priority = PRIORITY["alias"] + 1 if known_sector_name(item.text) else 0
