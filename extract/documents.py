@@ -130,6 +130,10 @@ def _phrase_rules() -> dict:
     return {
         "phrase_body": phrase_body,  # what follows a cue other than an issuing verb (extract/story.py)
         "verb_words": frozenset(verb.split()[0].lower() for verb in rules["issue_verbs"]),
+        # a whole run of lower-case letters that is one of the verb words (see `_matches`)
+        "verb_word": re.compile(r"(?<![a-z])(?:" + "|".join(
+            re.escape(w) for w in sorted({verb.split()[0].lower() for verb in rules["issue_verbs"]}, key=len, reverse=True)
+            if re.fullmatch("[a-z]+", w)) + r")(?![a-z])"),
         # verb, modifiers, then up to four free words before the head noun: "released a dedicated
         # development plan", "published typical application cases", "its anti-monopoly guidelines"
         "trigger": re.compile(
@@ -146,6 +150,8 @@ def _phrase_rules() -> dict:
         "clause": re.compile(rf"\s(?:{alternation(rules['describing_clauses'])})\b", re.IGNORECASE),
         "listed": re.compile(rf"\b(?:{alternation(rules['list_cues'])})\s+", re.IGNORECASE),
         "list_cues": tuple(cue.lower() for cue in rules["list_cues"]),
+        # whether a lower-cased line holds one of the cues anywhere: one scan instead of one per cue
+        "any_list_cue": re.compile("|".join(re.escape(cue.lower()) for cue in rules["list_cues"])),
         "parts_before_list": re.compile(rules["parts_before_list"], re.IGNORECASE),
         "list_item": re.compile(rf"(?:(?:a|an|the|its|their|\d{{4}})\s+)?(?P<item>(?:[a-z][\w-]*\s+){{0,2}}?{topic})"),
         "list_split": re.compile(r",?\s+as well as\s+|,\s+(?:and\s+|or\s+)?"),
@@ -217,9 +223,9 @@ def _matches(line: str, trigger: re.Pattern | None, rules: dict):
     if trigger is not None:
         yield from trigger.finditer(line)
         return
-    verbs, trigger, end = rules["verb_words"], rules["trigger"], 0
-    for word in _LOWER_WORD.finditer(line.lower()):
-        if word.start() >= end and word.group(0) in verbs:
+    trigger, end = rules["trigger"], 0
+    for word in rules["verb_word"].finditer(line.lower()):  # the runs of _LOWER_WORD that are verb words
+        if word.start() >= end:
             match = trigger.match(line, word.start())
             if match:
                 end = match.end()
@@ -272,7 +278,7 @@ def _listed(line: str, base: int) -> list[Found]:
     rules = _phrase_rules()
     found = []
     lowered = line.lower()
-    if line.isascii() and not any(cue in lowered for cue in rules["list_cues"]):  # far cheaper than the pattern
+    if line.isascii() and not rules["any_list_cue"].search(lowered):  # far cheaper than the pattern
         return found
     for cue in rules["listed"].finditer(line):
         if rules["parts_before_list"].search(line, max(0, cue.start() - 100), cue.start()):
@@ -326,16 +332,25 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
     return found
 
 
-def _field_values(text: str, layout: Layout, item: int, name: str) -> list[Segment]:
-    return [s for s in layout.segments if s.section == "top" and s.item == item and s.field == name and s.kind == "field"]
+def _top_fields(layout: Layout) -> dict[tuple[int, str], list[Segment]]:
+    """The field segments of the top-5 items by (item, field name), in layout order, read in one
+    pass (a scan of every segment for each item and field cost more)."""
+    fields: dict[tuple[int, str], list[Segment]] = {}
+    for s in layout.segments:
+        if s.section == "top" and s.kind == "field":
+            fields.setdefault((s.item, s.field), []).append(s)
+    return fields
 
 
-def _issuer_groups(doc: Doc, segment: Segment) -> list[list[tuple[str, int, int]]]:
+def _issuer_groups(doc: Doc, segment: Segment, index: MentionIndex | None = None) -> list[list[tuple[str, int, int]]]:
     groups, cursor = [], segment.value_start
-    value = doc._.text[segment.value_start:segment.end]
+    text = doc._.text
+    value = text[segment.value_start:segment.end]
+    if index is None:
+        index = MentionIndex(doc._.entities)
     for part in value.split(";"):
         end = cursor + len(part)
-        groups.append([(e.key, e.start, e.end) for e in MentionIndex(doc._.entities).inside(cursor, end, _ISSUER_CLASSES)])
+        groups.append([(e.key, e.start, e.end) for e in index.inside(cursor, end, _ISSUER_CLASSES)])
         cursor = end + 1
     return [g for g in groups if g]
 
@@ -350,8 +365,10 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
     text = doc._.text
     found = []
     items = sorted({s.item for s in layout.segments if s.section == "top" and s.item})
+    fields = _top_fields(layout)
+    issuer_index = None
     for item in items:
-        article_segments = _field_values(text, layout, item, "article") + _field_values(text, layout, item, "article_zh")
+        article_segments = fields.get((item, "article"), []) + fields.get((item, "article_zh"), [])
         if not article_segments:
             continue
         article_segments.sort(key=lambda s: s.start)
@@ -359,8 +376,12 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
         value_end = article_segments[-1].end
         value = _LINK.sub(lambda m: " " * len(m.group(0)), text[value_start:value_end]).replace("\n", " ")
         titles = split_titles(value)
-        issuer_groups = [g for s in _field_values(text, layout, item, "issuers") for g in _issuer_groups(doc, s)]
-        dates = [d for s in _field_values(text, layout, item, "date") for d in all_dates(text[s.value_start:s.end])]
+        issuer_fields = fields.get((item, "issuers"), [])
+        if issuer_fields and issuer_index is None:
+            # the entities do not change here: index the issuers once
+            issuer_index = MentionIndex(e for e in doc._.entities if e.label in _ISSUER_CLASSES)
+        issuer_groups = [g for s in issuer_fields for g in _issuer_groups(doc, s, issuer_index)]
+        dates = [d for s in fields.get((item, "date"), []) for d in all_dates(text[s.value_start:s.end])]
         mentions = []
         for index, (title, start, end, zh) in enumerate(titles):
             title = title.strip('"\' “”‘’')
@@ -374,7 +395,7 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
                 else:
                     group = issuer_groups[min(index, len(issuer_groups) - 1)]
                 mention.issuers.extend(group)
-                mention.evidence.extend((s.start, s.end) for s in _field_values(text, layout, item, "issuers"))
+                mention.evidence.extend((s.start, s.end) for s in issuer_fields)
             if dates:
                 mention.date = dates[index] if len(dates) == len(titles) else dates[0]
             mentions.append(mention)
@@ -429,6 +450,8 @@ def draft_versions(doc: Doc, documents: list[DocumentMention]) -> list[DocumentM
                 break
     for sentence_start, sentence_end in sentences:
         sentence = text[sentence_start:sentence_end]
+        if "draft" not in sentence.lower():  # the pattern needs the word: most sentences lack it
+            continue
         match = rules["earlier_draft"].search(sentence)
         if not match or not rules["final_cue"].search(sentence):
             continue
@@ -468,14 +491,15 @@ def find_documents(doc: Doc) -> Doc:
     named = {s for s in prose if s.field == "glance" and by_item.get(s.item)
              or bisect_left(issuer_starts, s.start) < bisect_left(issuer_starts, s.end)}
     phrases = phrase_documents(text, prose, sectors)  # read once: extract/story.py takes the others
-    mentions = MentionIndex(doc._.entities)
+    # only issuers are looked up: indexing them alone keeps a long sentence from scanning every mention
+    issuer_index = MentionIndex(e for e in doc._.entities if e.label in _ISSUER_CLASSES)
     prose_starts = [s.start for s in prose]
     for verb_start, start, end, phrase in phrases:
         segment = segment_at(prose, prose_starts, start)
         if segment is None or segment not in named:
             continue
         sentence_start = max(sentences.around(verb_start)[0], segment.start)
-        issuers = [(e.key, e.start, e.end) for e in mentions.inside(sentence_start, verb_start, _ISSUER_CLASSES)]
+        issuers = [(e.key, e.start, e.end) for e in issuer_index.inside(sentence_start, verb_start)]
         candidates = by_item.get(segment.item, []) if segment.section == "top" and segment.field == "glance" else []
         if candidates:
             scored = sorted(candidates, key=lambda m: -_overlap(m.title, phrase))

@@ -67,7 +67,9 @@ def segment_doc(doc: Doc) -> Doc:
     line_starts = {s.start for s in layout.segments} | {s.value_start for s in layout.segments if s.value_start}
     offsets = doc._.offsets = doc.to_array([IDX, LENGTH])  # read once: later components need them too
     token_starts = offsets[:, 0]
-    candidates = sorted(line_starts | {m.end() for m in _AFTER_NEWLINE.finditer(text)} | _after_full_stops(text))
+    # an array, not a list: numpy would convert a list again for each of the two calls below
+    candidates = numpy.array(sorted(line_starts | {m.end() for m in _AFTER_NEWLINE.finditer(text)} | _after_full_stops(text)),
+                             dtype=token_starts.dtype)
     positions = numpy.searchsorted(token_starts, candidates)
     hits = positions[(positions < len(token_starts)) & (token_starts[numpy.minimum(positions, len(token_starts) - 1)] == candidates)]
     starts = numpy.unique(numpy.concatenate(([0], hits)))

@@ -115,12 +115,16 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
     )
     relations = []
     dates = _DatedSegments(layout)
+    statuses: dict[tuple[str, str], str] = {}  # many relations share a sentence: read its cues once
     for found in doc._.relations:
         found: FoundRelation
         if found.head not in names or found.tail not in names:
             continue
         sentence = text[found.start:found.end].strip()
+        status = statuses.get((found.relation, sentence))
+        if status is None:
+            status = statuses[found.relation, sentence] = deal_status(found.relation, sentence)
         evidence = Evidence(briefing_id, found.start, found.end, sentence, dates.at(found.start), found.rule, found.confidence,
-                            deal_status(found.relation, sentence))
+                            status)
         relations.append(RelationRecord(found.head, found.relation, found.tail, evidence))
     return BriefingRecord(briefing_id, source, layout.title, layout.briefing_date, text, entities, tuple(relations))

@@ -162,18 +162,22 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
     sentences = doc._.sentences
     by_labels = _by_labels(rules)
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
+    around = sentences.around
     for mention in doc._.entities:
-        by_sentence.setdefault(sentences.around(mention.start), []).append(mention)
+        by_sentence.setdefault(around(mention.start), []).append(mention)
+    get_rules = by_labels.get
     for (sentence_start, sentence_end), ents in _with_anaphors(text, sentences, by_sentence):
+        count = len(ents)
         for i, first in enumerate(ents):
-            for j in range(i + 1, len(ents)):
+            first_end, first_label, first_key = first.end, first.label, first.key
+            for j in range(i + 1, count):
                 last = ents[j]
-                if last.start - first.end > _MAX_BETWEEN:
+                if last.start - first_end > _MAX_BETWEEN:
                     break  # mentions are in text order: every later one is further still
-                candidates = by_labels.get((first.label, last.label))
-                if not candidates or first.key == last.key or last.end > sentence_end:
+                candidates = get_rules((first_label, last.label))
+                if not candidates or first_key == last.key or last.end > sentence_end:
                     continue
-                between = text[first.end:last.start]
+                between = text[first_end:last.start]
                 after = text[last.end:min(sentence_end, last.end + _CONTEXT)]
                 if last.label == "Place" and after.startswith(("'s ", "’s ")) and any(
                         e.label == "Place" and e.start - last.end < 40 for e in ents[j + 1:j + 4]):

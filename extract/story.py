@@ -24,6 +24,7 @@ from extract.segment import Segment
 Issuer = tuple[str, int, int]
 _BY = re.compile(r"[Bb]y\s")
 _ANAPHOR_REACH = 3000  # characters: "the plan" further from any document's name refers to none of them
+_EAR_PLAN = re.compile(r"ear[\s-][Pp]lan")  # what every "[Yy]ear[\s-][Pp]lan" hint holds, from a literal
 _RELEASE_CUES = ("release of", "publication of", "issuance of", "unveiling of", "adoption of")  # cheap test before the pattern
 
 if not Doc.has_extension("administered"):
@@ -198,8 +199,10 @@ def story_documents(doc: Doc, documents: list[DocumentMention], prose: list[Segm
     for _, start, end, title in phrase_documents(text, released, sectors, rules["release_of"]):
         add(title, start, end, "document.release_of")
     # "The long-delayed master plan for the river delta was published on Tuesday"
-    for segment in prose:
-        if segment not in headlines:
+    # every match has "was", "were" or "(has|have) been" in its segment: most segments have none
+    passive = [word for word in ("was", "were", "been") if word in text]
+    for segment in prose if passive else ():
+        if any(text.find(word, segment.start, segment.end) >= 0 for word in passive) and segment not in headlines:
             for match in rules["unveiled"].finditer(text, segment.start, segment.end):
                 add(_clean_title(match.group("item")), match.start("item"), match.end("item"), "document.was_issued")
     for match in rules["numbered"].finditer(text):
@@ -314,7 +317,8 @@ def _titled(doc: Doc, rules: dict, add) -> None:
         cut = _title_start(title, rules["title_stop"])
         if len(title[cut:].split()) >= 2 and "\n" not in title:
             add(title[cut:], start + cut, start + len(title), "document.title_case")
-    for hint in rules["fyp_hint"].finditer(text):
+    # a hint has "FYP" or "ear" before "plan": the literal scans are far cheaper than the pattern's
+    for hint in rules["fyp_hint"].finditer(text) if "FYP" in text or _EAR_PLAN.search(text) else ():
         match = rules["fyp"].search(text, max(0, hint.start() - 12), hint.end() + 8)
         if not match or match.end() < hint.end():
             continue
@@ -329,7 +333,7 @@ def _titled(doc: Doc, rules: dict, add) -> None:
             mention = add(f"{ordinal} Five-Year Plan", match.start(), match.end(), "document.five_year_plan", nested=True)
             if mention and text[match.start():match.end()] != mention.title:
                 mention.names.append(text[match.start():match.end()])
-    for match in rules["work_report"].finditer(text) if "overnment" in text else ():
+    for match in rules["work_report"].finditer(text) if "overnment" in text and "eport" in text else ():
         year = match.group("year")
         add(f"{year} government work report" if year else "Government Work Report", match.start(), match.end(),
             "document.work_report", nested=True)
