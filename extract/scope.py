@@ -36,8 +36,15 @@ _AUTHOR_LINES = 2  # lines under an early "Authors" heading that still name the 
 
 
 def _masthead(segment, body: int | None, text: str) -> bool:
-    """The briefing's own title, date and authors above its first section (starting at ``body``)."""
-    if segment.section != "front" or len(text[segment.start:segment.end].split()) > _MASTHEAD_WORDS:
+    """The briefing's own title, date and authors above its first section (starting at ``body``).
+
+    A bullet or an "A + B + C" topic line is content, even above the first section: a text
+    without headings lists its subjects there.
+    """
+    line = text[segment.start:segment.end]
+    if segment.section != "front" or len(line.split()) > _MASTHEAD_WORDS:
+        return False
+    if " + " in line or line.lstrip().startswith(("- ", "• ", "* ")):
         return False
     return body is not None and body > segment.start
 

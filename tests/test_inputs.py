@@ -395,3 +395,14 @@ def test_a_file_past_the_time_limit_is_named_and_the_rest_is_built(tmp_path):
     errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "long.txt: extraction took longer than 0.5 s" in errors[0], run.stderr
     assert "Stellantis" in kg("who", "CATL", "--out", str(tmp_path / "out")).output
+
+
+def test_an_html_pages_masthead_is_no_entity(tmp_path):
+    page = tmp_path / "brief.html"
+    page.write_text("<html><body><main><h1>MERICS China Industries</h1><p>DECEMBER 19, 2024</p><p>CATL, the world's leading "
+                    "battery maker, and European automaker Stellantis agreed to jointly build a new battery plant in Spain.</p>"
+                    "</main></body></html>", encoding="utf-8")
+    out = tmp_path / "out"
+    assert kg("build", str(page), "--out", str(out)).exit_code == 0
+    rows = json.loads(kg("query", "SELECT ?l WHERE { ?x a cikg:Firm ; rdfs:label ?l }", "--format", "json", "--out", str(out)).output)
+    assert sorted(row["l"] for row in rows) == ["CATL", "Stellantis"]
