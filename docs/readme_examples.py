@@ -1,7 +1,7 @@
 """Keep the README's console examples true: run every `$ kg …` line on the seeds and compare.
 
 Each ```console block of README.md is a little session: its `$ kg …` lines run in order, in a
-temporary copy of seeds/, queries/ and docs/example/, each followed by what it printed (stderr,
+temporary copy of seeds/, queries/, docs/example/ and tests/gold/, each followed by what it printed (stderr,
 then stdout, as a terminal shows them). An output longer than the block showed is cut after
 the lines the block showed around its line "…" (or after twelve lines). Timings ("in 3.8 s") vary from run to run and
 are compared as "in N s". Blocks holding other commands (`kg serve`, `kg push`, `curl`) need a
@@ -62,21 +62,23 @@ def shown(output: list[str], before: list[str]) -> list[str]:
     """The output as the block shows it.
 
     Where the block had a line "…", as many lines before and after it as it had there; else the
-    whole output, or its first `DEFAULT_LINES` lines and "…" when longer.
+    whole output, or, when longer than the block showed (at least `DEFAULT_LINES`), that many
+    lines and "…".
     """
     if "…" in before:
         head, tail = before.index("…"), len(before) - before.index("…") - 1
         if len(output) > head + tail:
             return [*output[:head], "…", *(output[len(output) - tail:] if tail else [])]
         return output
-    return output if len(output) <= DEFAULT_LINES else [*output[:DEFAULT_LINES], "…"]
+    limit = max(DEFAULT_LINES, len(before))  # a block that shows a long output whole keeps showing it whole
+    return output if len(output) <= limit else [*output[:limit], "…"]
 
 
 def generate(text: str) -> str:
     """The README with every runnable console block's outputs from a real run."""
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
-        for name in ("seeds", "queries", "docs/example"):
+        for name in ("seeds", "queries", "docs/example", "tests/gold"):
             shutil.copytree(ROOT / name, folder / name)
         pieces, position = [], 0
         for start, end, steps in sessions(text):
