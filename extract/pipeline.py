@@ -98,12 +98,17 @@ def make_nlp() -> Language:
     return nlp
 
 
-def extract(raw_text: str, briefing_id: str, source: str = "") -> BriefingRecord:
-    """Run the whole extraction on one briefing and leave spaCy: plain records come back."""
+def process(raw_text: str) -> Doc:
+    """The processed Doc of one briefing (tests and rule authors read its mentions and relations)."""
     text = normalize_text(raw_text)
     nlp = make_nlp()
     doc = nlp.make_doc(text)
     doc._.text = text
     for _, component in nlp.pipeline:
         doc = component(doc)
-    return records_from_doc(doc, briefing_id, source or briefing_id)
+    return doc
+
+
+def extract(raw_text: str, briefing_id: str, source: str = "") -> BriefingRecord:
+    """Run the whole extraction on one briefing and leave spaCy: plain records come back."""
+    return records_from_doc(process(raw_text), briefing_id, source or briefing_id)

@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from extract.normalize import normalize_text
-from extract.pipeline import make_nlp
+from extract.pipeline import process
 
 
 def relations(text: str) -> set[tuple[str, str, str]]:
     """(head name, relation, tail name) found in ``text``, names as first written."""
-    text = normalize_text(text)
-    nlp = make_nlp()
-    doc = nlp.make_doc(text)
-    doc._.text = text
-    for _, component in nlp.pipeline:
-        doc = component(doc)
+    doc = process(text)
+    text = doc._.text
     names: dict[str, str] = {}
     for mention in doc._.entities:
         names.setdefault(mention.key, text[mention.start:mention.end])
