@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from extract.documents import DocumentMention
 from extract.entities import Mention
+from extract.funding import funding_relations
 from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
 from extract.segment import Sentences
 
@@ -340,7 +341,9 @@ def find_relations(doc: Doc) -> Doc:
     from extract.targets import policy_relations  # imports this module's FoundRelation
 
     relations = [*document_relations(doc, doc._.documents), *policy_relations(doc, doc._.documents),
-                 *pair_relations(doc, load_pair_rules())]
+                 *pair_relations(doc, load_pair_rules()),
+                 *(FoundRelation(investor, "investsIn", raiser, start, end, "invests_in.funding_round", 0.7)
+                   for investor, raiser, start, end in funding_relations(doc._.text, doc._.sentences, doc._.entities))]
     unique = {}
     for relation in relations:
         unique.setdefault((relation.head, relation.relation, relation.tail), relation)
