@@ -126,17 +126,18 @@ class KnowledgeGraph:
     def export(self, fmt: str, path: str | Path) -> Path:
         """Write the graph as trig, nquads, turtle, ntriples, jsonld, graphml, gexf or neo4j-csv (a folder)."""
         from kg.export import FORMATS, export
-        from kg.network_exports import write_gexf, write_graphml, write_jsonld, write_neo4j
+        from kg.network_exports import NETWORK_WRITERS, write_jsonld
         from kg.store import open_store
 
         target, store = Path(path), open_store(self.out)
-        writers = {"graphml": write_graphml, "gexf": write_gexf, "neo4j-csv": write_neo4j, "jsonld": write_jsonld}
-        if fmt in writers:
-            writers[fmt](store, target)
+        if fmt in NETWORK_WRITERS:
+            NETWORK_WRITERS[fmt](store, target)
+        elif fmt == "jsonld":
+            write_jsonld(store, target)
         elif fmt in FORMATS:
             export(store, fmt, target)
         else:
-            raise ValueError(f"unknown format {fmt!r}: use one of {', '.join([*FORMATS, *writers])}")
+            raise ValueError(f"unknown format {fmt!r}: use one of {', '.join([*FORMATS, 'jsonld', *NETWORK_WRITERS])}")
         return target
 
     def html(self, path: str | Path, focus: str | None = None, depth: int = 1) -> Path:

@@ -204,21 +204,20 @@ def changes(since, until, since_build: bool, watched: bool, as_json: bool, markd
         kg changes --since-build
         kg changes --since 2024-12-01 --until 2024-12-31 --markdown
     """
-    from kg import changes as change_log
-    from kg.index import Index, index_file
-    from kg.store import store_folder
+    from kg.api import KnowledgeGraph
+    from kg.changes import WatchList, text_lines
+    from kg.index import Index
 
     Index(out)  # a clear error when nothing was built, or by an older kg
-    path = index_file(store_folder(out))
     if since_build and (since or until):
         raise click.UsageError("give --since-build or a date window (--since/--until), not both")
-    report = change_log.since_build(path) if since_build or not (since or until) else change_log.between(path, _day(since), _day(until))
+    report = KnowledgeGraph(out).changes(_day(since), _day(until), since_build)
     if watched:
-        report = report.watched(set(change_log.WatchList(out).read()))
+        report = report.watched(set(WatchList(out).read()))
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo("\n".join(change_log.text_lines(report, markdown)))
+    click.echo("\n".join(text_lines(report, markdown)))
 
 
 @cli.command()
@@ -348,13 +347,9 @@ def who(name: str, depth: int, since, until, as_json: bool, active: bool, width:
         kg who "Little Giants" --depth 2 --json
         kg who CATL --since 2024-06-01 --until 2025-03-31
     """
-    from kg.index import Index
-    from kg.view import ended, who_in_index
+    from kg.api import KnowledgeGraph
 
-    index = Index(out)
-    result = who_in_index(index, index.find(name), depth, _day(since), _day(until))
-    if active:
-        result.neighbours = [neighbour for neighbour in result.neighbours if not ended(neighbour)]
+    result = KnowledgeGraph(out).who(name, depth, _day(since), _day(until), active)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -567,23 +562,17 @@ def export_command(fmt: str, output: Path, out: Path) -> None:
         kg export --format graphml -o graph.graphml
         kg export --format neo4j-csv -o neo4j-import
     """
-    from kg import network_exports
-    from kg.export import export
+    from kg.api import KnowledgeGraph
+    from kg.network_exports import NEO4J_COMMAND, NETWORK_WRITERS
     from kg.store import open_store
 
-    store = open_store(out)
-    if fmt in ("graphml", "gexf", "neo4j-csv"):
-        writer = {"graphml": network_exports.write_graphml, "gexf": network_exports.write_gexf,
-                  "neo4j-csv": network_exports.write_neo4j}[fmt]
-        nodes, edges = writer(store, output)
+    if fmt in NETWORK_WRITERS:  # the network formats report what they drew
+        nodes, edges = NETWORK_WRITERS[fmt](open_store(out), output)
         click.echo(f"Wrote {output}: {nodes} nodes, {edges} edges")
         if fmt == "neo4j-csv":
-            click.echo(f"Load it with: cd {output} && {network_exports.NEO4J_COMMAND}")
+            click.echo(f"Load it with: cd {output} && {NEO4J_COMMAND}")
         return
-    if fmt == "jsonld":
-        network_exports.write_jsonld(store, output)
-    else:
-        export(store, fmt, output)
+    KnowledgeGraph(out).export(fmt, output)
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes)")
 
 

@@ -83,3 +83,6 @@ def write_jsonld(store: ox.Store, path: Path) -> int:
     with atomic_output(path) as temporary:
         Path(temporary).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return len(nodes)
+
+
+NETWORK_WRITERS = {"graphml": write_graphml, "gexf": write_gexf, "neo4j-csv": write_neo4j}  # format -> writer: (nodes, edges)
