@@ -4,7 +4,7 @@ Run on demand (`make bench` runs it; never part of `make test`):
 
     .venv/bin/python benchmarks/html_layout.py --nodes 5000 --edges 20000
 
-A seeded random graph with the seed graph's classes and relations is drawn by `kg.html`; the
+A seeded random graph with the seed graph's classes and relations is drawn by `kg.exporters.html`; the
 page reports the time from its script start until the physics layout stops (`cikg.layoutMs`).
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.html import CLASS_STYLE, RELATION_FAMILY, render_html
+from kg.exporters.html import render_html
+from kg.model.terms import CLASS_STYLE, RELATION_FAMILY
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.evaluate import Report, evaluate, score_table  # noqa: E402
-from kg.graph import load_graph  # noqa: E402
+from kg.model.namespace import load_graph  # noqa: E402
+from kg.read.evaluate import Report, evaluate, score_table  # noqa: E402
 
 SEED_GOLD = ROOT / "tests" / "gold"
 DEV_GOLD = ROOT.parent / "shared" / "devset" / "gold"

@@ -101,8 +101,8 @@ def median_seconds(action, repeat: int) -> float:
 
 def who_latency(out: Path, name: str) -> tuple[float, float]:
     """`kg who` in-process (index already open) and as a command (start-up included), seconds."""
-    from kg.index import Index
-    from kg.view import who_in_index
+    from kg.read.view import who_in_index
+    from kg.storage.index import Index
 
     index = Index(out)
     warm = median_seconds(lambda: who_in_index(index, index.find(name)), 20)
@@ -118,7 +118,7 @@ _RDFLIB_SCRIPT = """
 import json, signal, sys, time
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from kg.graph import new_graph
+from kg.model.namespace import new_graph
 
 def stop(*_):
     raise TimeoutError
@@ -157,7 +157,7 @@ for path, limit in json.loads(sys.argv[2]).items():
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         started = time.perf_counter()
-        list(graph.query(text))  # rdflib itself: kg.query would turn the timeout into a QueryError
+        list(graph.query(text))  # rdflib itself: kg.read.query would turn the timeout into a QueryError
         times[path] = time.perf_counter() - started
     except TimeoutError:
         times[path] = None
@@ -182,8 +182,8 @@ def query_latencies(out: Path, turtle: Path) -> tuple[list[tuple[str, float, flo
     load time; triples."""
     import json
 
-    from kg.query import run_query
-    from kg.store import open_store
+    from kg.read.query import run_query
+    from kg.storage.store import open_store
 
     store = open_store(out)
     queries = sorted((ROOT / "queries").glob("*.rq"))
@@ -204,11 +204,11 @@ def _latency_row(name: str, embedded: float, in_memory: float | None, limit: flo
 
 def write_times(out: Path) -> tuple[float, float]:
     """Seconds to write graph.ttl and graph.html again from the built store."""
-    from kg.export import export
-    from kg.html import write_html
-    from kg.index import Index
-    from kg.store import open_store
-    from kg.view import neighbourhood
+    from kg.exporters.html import write_html
+    from kg.exporters.rdf import export
+    from kg.read.view import neighbourhood
+    from kg.storage.index import Index
+    from kg.storage.store import open_store
 
     store = open_store(out)
     started = time.perf_counter()
@@ -263,7 +263,7 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         seconds, rss = timed_command([*KG, "build", str(corpus), "--out", str(out), "--jobs", str(CORES), "--no-turtle"])
         seconds_by_size[str(size)] = seconds
-        from kg.store import open_store, query
+        from kg.storage.store import open_store, query
 
         triples = int(next(iter(query(open_store(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
         rows.append(f"| {size:,} | {words:,} | {seconds:.1f} s | {words / seconds:,.0f} | "

@@ -62,3 +62,11 @@ class UnknownNameError(KgError):
 
 class QueryError(KgError):
     """A SPARQL query does not parse or fails."""
+
+
+class BusyError(KgError):
+    """Another kg process is writing the same output folder."""
+
+
+class PushError(KgError):
+    """The server refused the graph or could not be reached."""

@@ -24,7 +24,7 @@ def seed_out(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_graph(seed_out):
-    from kg.graph import load_graph
+    from kg.model.namespace import load_graph
 
     return load_graph(seed_out / "graph.ttl")
 
@@ -34,4 +34,12 @@ def run(seed_out):
     """Invoke `kg` against the seed graph; returns the click Result."""
     def invoke(*args: str, out: Path | None = None):
         return CliRunner().invoke(cli, [*args, "--out", str(out or seed_out)])
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def kg():
+    """Invoke `kg` with exactly the arguments given (``--out`` among them); returns the click Result."""
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args))
     return invoke

@@ -2,7 +2,7 @@
 
 The 40 development texts belong to their publishers and are never committed: this test runs
 where they were fetched into ``.devset/`` (../shared/devset/SOURCES.md says how) and skips with
-the reason elsewhere, as on CI, which has no texts. The seed floors are in test_cli.py.
+the reason elsewhere, as on CI, which has no texts. The seed floors are in tests/kg/test_cli.py.
 """
 
 from __future__ import annotations

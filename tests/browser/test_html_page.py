@@ -13,10 +13,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.graph import load_graph
-from kg.html import write_html
-from kg.namespace import CIKG, ID, RELATIONS
-from kg.view import to_networkx
+from kg.exporters.html import write_html
+from kg.model.namespace import CIKG, ID, RELATIONS, load_graph
+from kg.model.terms import CLASS_VALUES
+from kg.read.view import to_networkx
 
 SCREENSHOT_ENV = "KG_SCREENSHOT"
 
@@ -26,8 +26,7 @@ def _count(graph: Graph, query: str) -> int:
 
 
 def _entity_count(graph: Graph) -> int:
-    classes = " ".join(f"cikg:{c}" for c in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person"))
-    return _count(graph, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c }}")
+    return _count(graph, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {CLASS_VALUES} }} ?s a ?c }}")
 
 
 def _edge_count(graph: Graph, relations=RELATIONS, taxonomy: bool = True) -> int:
@@ -97,8 +96,7 @@ def test_class_filter_hides_that_class_and_its_edges(open_page, seed_page_path, 
     page.check("input.cls[value=Sector]")
     assert _drawn(page) == (nodes, edges)
     page.check("#unlinked")
-    unlinked = _count(turtle, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c . FILTER(?c IN ({", ".join(
-        f"cikg:{c}" for c in ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person"))}))
+    unlinked = _count(turtle, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {CLASS_VALUES} }} ?s a ?c .
         FILTER NOT EXISTS {{ VALUES ?p {{ {values} skos:broader }} {{ ?s ?p ?x }} UNION {{ ?x ?p ?s }} }} }}""")
     assert unlinked > 0 and _drawn(page) == (nodes - unlinked, edges)
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from extract.normalize import normalize_text
 from extract.pipeline import extract
-from kg.graph import briefing_graph
-from kg.resolve import Resolver
+from kg.write.resolve import Resolver
+from kg.write.triples import briefing_graph
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent.parent / "seeds").glob("*.txt"))
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in SEEDS]

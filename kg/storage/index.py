@@ -1,0 +1,273 @@
+"""The index kept in the store's folder: names to nodes, and every relation with its evidence.
+
+Two questions must answer in milliseconds however large the graph: which node a name means
+(any alias, any case), and what is linked to a node, with which evidence (`kg who`, `kg html
+--focus`). The store answers the second with eight lookups per evidence record, 180 ms for the
+busiest agency of a 10,000-briefing graph; SQLite tables indexed by node answer it in a few.
+
+The index lives inside the store's folder, so it is written on the writer's private copy and
+swapped in with the store (`kg.storage.store.writable_copy`): the two cannot disagree, even after a
+killed write. Evidence rows come from the same resolved relations as the briefing graphs
+(`kg.write.triples.evidence_rows`) as each briefing is written; reading them back out of the store
+would cost 47 s at 10,000 briefings. `kg add` and `kg remove` carry the previous index over
+and change only their briefings' rows. Nodes and names are read from the store at the end.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from extract.lexicon import name_signature
+from kg.errors import GraphNotBuiltError, UnknownNameError
+from kg.model.records import EvidenceRow
+from kg.model.terms import ID_IRI
+
+INDEX_FILE = "index.sqlite"
+VERSION = 5  # PRAGMA user_version; an index of another version is rebuilt from the store
+
+_SCHEMA = f"""
+CREATE TABLE evidence (id TEXT PRIMARY KEY, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
+                       rule TEXT, confidence REAL, status TEXT);
+CREATE INDEX evidence_by_briefing ON evidence (briefing);
+CREATE INDEX evidence_by_head ON evidence (head);
+CREATE INDEX evidence_by_tail ON evidence (tail);
+CREATE TABLE nodes (node TEXT PRIMARY KEY, label TEXT, cls TEXT, date TEXT, degree INTEGER);
+CREATE TABLE names (signature TEXT, name TEXT, node TEXT, kind TEXT);
+CREATE INDEX names_by_signature ON names (signature);
+CREATE INDEX names_by_node ON names (node);
+CREATE TABLE broader (narrow TEXT, broad TEXT);
+CREATE INDEX broader_by_broad ON broader (broad);
+CREATE TABLE records (briefing TEXT PRIMARY KEY, position INTEGER, record BLOB);
+CREATE TABLE changes (change TEXT, id TEXT, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
+                      rule TEXT, confidence REAL, status TEXT, head_label TEXT, tail_label TEXT);
+CREATE TABLE node_changes (change TEXT, node TEXT, label TEXT, cls TEXT);
+PRAGMA user_version = {VERSION};
+"""
+
+
+def index_file(store_folder: Path) -> Path:
+    return store_folder / INDEX_FILE
+
+
+def _version(path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.close()
+        return version
+    except sqlite3.Error:
+        return 0
+
+
+def pack_record(record) -> bytes:
+    """A briefing's extraction record as compressed JSON (named tuples become lists)."""
+    import dataclasses
+
+    fields = {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
+    return zlib.compress(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def unpack_record(data: bytes):
+    """The `extract.records.BriefingRecord` that `pack_record` stored."""
+    from extract.records import BriefingRecord, EntityRecord, Evidence, RelationRecord
+
+    fields = json.loads(zlib.decompress(data))
+    fields["entities"] = tuple(EntityRecord(*[tuple(v) if isinstance(v, list) else v for v in entity]) for entity in fields["entities"])
+    fields["relations"] = tuple(RelationRecord(head, relation, tail, Evidence(*evidence))
+                                for head, relation, tail, evidence in fields["relations"])
+    return BriefingRecord(**fields)
+
+
+def stored_records(path: Path) -> list | None:
+    """Every briefing's record in the index at ``path``, in input order; None where an older index kept none."""
+    if not path.is_file() or _version(path) != VERSION:
+        return None
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT record FROM records ORDER BY position").fetchall()
+        briefings = db.execute("SELECT COUNT(DISTINCT briefing) FROM evidence").fetchone()[0]
+    db.close()
+    if len(rows) < briefings:
+        return None
+    return [unpack_record(row[0]) for row in rows]
+
+
+class IndexWriter:
+    """The index of a store being written: evidence rows per briefing as they come, the rest at `finish`.
+
+    ``previous`` is the index of the store the writer copied (`kg add`, `kg remove`), or None
+    for a fresh build. When it is missing or of another version, its evidence is read from the
+    store once (slow on a large graph, but right).
+    """
+
+    def __init__(self, folder: Path, store, previous: Path | None, before: Path | None = None):
+        """``before`` is the index of the store this write replaces (also for a fresh build over an
+        earlier one): `finish` records what the write added and took away (`kg changes --since-build`)."""
+        self.path = index_file(folder)
+        self.before = before if before is not None and before.is_file() and _version(before) == VERSION else None
+        carried = previous is not None and previous.is_file() and _version(previous) == VERSION
+        if carried:
+            shutil.copyfile(previous, self.path)
+        self.db = sqlite3.connect(self.path)
+        if not carried:
+            self.db.executescript(_SCHEMA)
+            if previous is not None:
+                from kg.storage.store import stored_evidence
+
+                self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored_evidence(store))
+
+    def put(self, briefing: str, rows: Iterable[tuple], record=None) -> None:
+        """Make ``rows`` the evidence of ``briefing``, replacing what an earlier text of it gave.
+
+        ``record`` (its `extract.records.BriefingRecord`) is kept too, in input order (a
+        replaced briefing keeps its place), so `kg remove` can resolve the briefings that stay
+        as if they had been built alone, without reading a text again.
+        """
+        self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))
+        self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if record is not None:
+            self.db.execute("""INSERT INTO records VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM records), ?)
+                               ON CONFLICT (briefing) DO UPDATE SET record = excluded.record""", (briefing, pack_record(record)))
+
+    def remove(self, briefing: str) -> None:
+        self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))
+        self.db.execute("DELETE FROM records WHERE briefing = ?", (briefing,))
+
+    def finish(self, store) -> None:
+        """Describe the nodes, names and sector taxonomy of the finished store, and commit."""
+        from kg.storage.store import query, stored_nodes
+
+        db = self.db
+        db.execute("DELETE FROM nodes")
+        db.execute("DELETE FROM names")
+        db.execute("DELETE FROM broader")
+        nodes = list(stored_nodes(store))
+        db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, 0)", ((f"{ID_IRI}{n.id}", n.label, n.cls, n.date) for n in nodes))
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", (
+            (name_signature(name), name, f"{ID_IRI}{n.id}", kind) for n in nodes
+            for name, kind in ((n.label, "label"), *((a, "alias") for a in n.aliases), *((z, "zh") for z in n.zh))))
+        db.executemany("INSERT INTO broader VALUES (?, ?)",
+                       ((row["s"].value, row["o"].value) for row in query(store, "SELECT DISTINCT ?s ?o WHERE { ?s skos:broader ?o }")))
+        # every relation is written with its evidence, so the evidence rows count each node's neighbours
+        db.execute("""UPDATE nodes SET degree = counted.n FROM (SELECT node, COUNT(DISTINCT other) AS n FROM (
+                          SELECT head AS node, tail AS other FROM evidence UNION ALL SELECT tail, head FROM evidence)
+                      GROUP BY node) AS counted WHERE nodes.node = counted.node""")
+        self._record_changes()
+        db.commit()
+
+    def _record_changes(self) -> None:
+        """What this write added and took away, against the index it replaces (all added when there was none)."""
+        db = self.db
+        db.execute("DELETE FROM changes")
+        db.execute("DELETE FROM node_changes")
+        columns = ", ".join(f"e.{name}" for name in EvidenceRow._fields)
+        labelled = ("(SELECT label FROM {db}.nodes WHERE node = e.head), (SELECT label FROM {db}.nodes WHERE node = e.tail)")
+        if self.before is None:
+            db.execute(f"INSERT INTO changes SELECT 'added', {columns}, {labelled.format(db='main')} FROM evidence e")
+            db.execute("INSERT INTO node_changes SELECT 'added', node, label, cls FROM nodes")
+            return
+        db.commit()  # ATTACH may not run inside a transaction
+        db.execute("ATTACH DATABASE ? AS before", (str(self.before),))
+        db.execute(f"""INSERT INTO changes SELECT 'added', {columns}, {labelled.format(db='main')} FROM evidence e
+                       WHERE e.id NOT IN (SELECT id FROM before.evidence)""")
+        db.execute(f"""INSERT INTO changes SELECT 'removed', {columns}, {labelled.format(db='before')} FROM before.evidence e
+                       WHERE e.id NOT IN (SELECT id FROM main.evidence)""")
+        db.execute("""INSERT INTO node_changes SELECT 'added', node, label, cls FROM nodes
+                      WHERE node NOT IN (SELECT node FROM before.nodes)""")
+        db.execute("""INSERT INTO node_changes SELECT 'removed', node, label, cls FROM before.nodes
+                      WHERE node NOT IN (SELECT node FROM main.nodes)""")
+        db.commit()
+        db.execute("DETACH DATABASE before")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, *error) -> None:
+        self.close()
+
+
+class Described(NamedTuple):
+    label: str
+    cls: str
+    date: str
+    aliases: list[str]
+    zh: list[str]
+
+
+class Index:
+    """The index of a built graph, read-only."""
+
+    def __init__(self, out: Path):
+        from kg.storage.store import store_folder
+
+        path = index_file(store_folder(out))
+        if _version(path) != VERSION:
+            raise GraphNotBuiltError(f"The graph in {str(out)!r} was built by an older kg; run `kg build` again.")
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def find(self, name: str) -> str:
+        """The node a user means: an IRI, then any name ignoring case and punctuation.
+
+        Several nodes can share a name ("energy" the sector and a firm "Energy"); the one named
+        exactly so, then the best connected, wins. No match raises `UnknownNameError` with the
+        closest names.
+        """
+        for candidate in (name, f"{ID_IRI}{name}"):  # an IRI, or an id such as "agency/miit"
+            if self.db.execute("SELECT 1 FROM nodes WHERE node = ?", (candidate,)).fetchone():
+                return candidate
+        rows = self.db.execute("""SELECT names.node, MAX(names.name = ?), nodes.degree FROM names JOIN nodes USING (node)
+                                  WHERE signature = ? GROUP BY names.node""", (name, name_signature(name))).fetchall()
+        if rows:
+            return max(rows, key=lambda row: (row[1], row[2], row[0]))[0]
+        raise UnknownNameError(name, self._suggestions(name))
+
+    def _suggestions(self, name: str) -> list[str]:
+        """Labels of the nodes whose names are closest to ``name`` (first letter shared, to stay fast)."""
+        first = name.strip()[:1].lower()
+        rows = self.db.execute("SELECT name, label FROM names JOIN nodes USING (node) WHERE lower(substr(name, 1, 1)) = ?", (first,))
+        labels: dict[str, str] = {}
+        for alias, label in rows:
+            labels.setdefault(alias.lower(), label)
+        close = difflib.get_close_matches(name.lower(), list(labels), n=5, cutoff=0.6)
+        return list(dict.fromkeys(labels[c] for c in close))
+
+    def describe(self, node: str) -> Described | None:
+        row = self.db.execute("SELECT label, cls, date FROM nodes WHERE node = ?", (node,)).fetchone()
+        if row is None:
+            return None
+        names = self.db.execute("SELECT DISTINCT name, kind FROM names WHERE node = ? AND kind != 'label'", (node,)).fetchall()
+        return Described(*row, sorted(n for n, kind in names if kind == "alias"), sorted(n for n, kind in names if kind == "zh"))
+
+    def labels(self, nodes: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Node -> (label, class) for the ``nodes`` that are entities."""
+        rows = self.db.execute("SELECT node, label, cls FROM nodes WHERE node IN (SELECT value FROM json_each(?))",
+                               (json.dumps(list(nodes)),))
+        return {node: (label, cls) for node, label, cls in rows}
+
+    def links(self, nodes: Iterable[str]) -> list[EvidenceRow]:
+        """Every evidence record of a relation from or to one of ``nodes``."""
+        wanted = json.dumps(list(nodes))
+        columns = ", ".join(EvidenceRow._fields)
+        rows = self.db.execute(f"""SELECT {columns} FROM evidence WHERE head IN (SELECT value FROM json_each(?1))
+                                   UNION SELECT {columns} FROM evidence WHERE tail IN (SELECT value FROM json_each(?1))""",
+                               (wanted,))
+        return [EvidenceRow(*row) for row in rows]
+
+    def narrower(self, sector: str) -> set[str]:
+        """Every sector under ``sector`` in the taxonomy."""
+        rows = self.db.execute("""WITH RECURSIVE under(node) AS (SELECT narrow FROM broader WHERE broad = ?
+                                  UNION SELECT narrow FROM broader JOIN under ON broad = under.node) SELECT node FROM under""",
+                               (sector,))
+        return {node for (node,) in rows}
+
+    def close(self) -> None:
+        self.db.close()
