@@ -19,6 +19,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.alternation import alternation
 from extract.lexicon import load_rules
 from extract.segment import Layout, Segment, all_dates
 from extract.spans import MentionIndex, segment_at
@@ -117,12 +118,11 @@ def split_titles(value: str) -> list[tuple[str, int, int, str]]:
 @lru_cache(maxsize=1)
 def _phrase_rules() -> dict:
     rules = load_rules("documents.yml")
-    alternation = lambda words: "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # noqa: E731
-    nouns = alternation(rules["document_nouns"])
-    modifiers = alternation(rules["document_modifiers"])
+    nouns = alternation(rules["document_nouns"], fold_case=True)  # in case-insensitive patterns only
+    modifiers = alternation(rules["document_modifiers"], fold_case=True)
     topic_body = r"(?:(?!\s+and\s+[A-Z]{2,}\b)[^,.;:()\[\]\n\"“”])+"  # ends before "and MIIT guiding opinions ..."
     topic = rf"(?:{alternation(rules['topic_nouns'])})\s+(?:{alternation(rules['topic_prepositions'])})\s+{topic_body}"
-    passive_nouns = alternation(rules["passive_nouns"])
+    passive_nouns = alternation(rules["passive_nouns"], fold_case=True)
     item = r"[\w\-]+(?:\s[\w\-]+){0,2}"  # one to three words of a list
     free = r"(?!(?:as|to|in|on|at|by|for|with|from|and|or|that|which|its|their)\b)[\"“]?[a-z][\w-]*[\"”]?"
     phrase_body = (rf"(?:(?:{modifiers}|\d{{4}})\s+){{0,4}}?"
@@ -137,18 +137,19 @@ def _phrase_rules() -> dict:
         # verb, modifiers, then up to four free words before the head noun: "released a dedicated
         # development plan", "published typical application cases", "its anti-monopoly guidelines"
         "trigger": re.compile(
-            rf"(?:{alternation(rules['issue_verbs'])})\s+{phrase_body}",  # no leading \b: it would slow the scan
+            rf"(?:{alternation(rules['issue_verbs'], fold_case=True)})\s+{phrase_body}",  # no leading \b: it would slow the scan
             re.IGNORECASE,
         ),
-        "stoppers": re.compile(rf"\s(?:{alternation(rules['phrase_stoppers'])})\b|[.;:()\[\]\n]|,|\s-\s|\s–\s", re.IGNORECASE),
+        "stoppers": re.compile(rf"\s(?:{alternation(rules['phrase_stoppers'], fold_case=True)})\b|[.;:()\[\]\n]|,|\s-\s|\s–\s",
+                               re.IGNORECASE),
         "nouns": set(rules["document_nouns"]),
         # ", ceramics, and papermaking industries": the comma sits inside a list of industries
         "closing_list": re.compile(rf",\s(?:(?:and|or)\s|{item}(?:,\s{item})*,?\s(?:and|or)\s)(?:[\w\-]+\s){{0,2}}"
                                    rf"(?:{alternation(load_rules('names.yml')['enumerations']['list_heads'])})\b"),
         "version_of": re.compile(rf"^(?:(?:{modifiers})\s+)*(?:version|edition)\s+(?:[\d.]+\s+)?of\s+(?:the|its|their)\s+", re.IGNORECASE),
         "clauses": {k.lower(): v for k, v in rules["describing_clauses"].items()},
-        "clause": re.compile(rf"\s(?:{alternation(rules['describing_clauses'])})\b", re.IGNORECASE),
-        "listed": re.compile(rf"\b(?:{alternation(rules['list_cues'])})\s+", re.IGNORECASE),
+        "clause": re.compile(rf"\s(?:{alternation(rules['describing_clauses'], fold_case=True)})\b", re.IGNORECASE),
+        "listed": re.compile(rf"\b(?:{alternation(rules['list_cues'], fold_case=True)})\s+", re.IGNORECASE),
         "list_cues": tuple(cue.lower() for cue in rules["list_cues"]),
         # whether a lower-cased line holds one of the cues anywhere: one scan instead of one per cue
         "any_list_cue": re.compile("|".join(re.escape(cue.lower()) for cue in rules["list_cues"])),
@@ -159,7 +160,7 @@ def _phrase_rules() -> dict:
                                    rf"(?P<aside>\s+(?:issued|released|published)\s+in\s+\d{{4}})?"
                                    rf"(?P<rest>\s+(?:{alternation(rules['topic_prepositions'])})\s+{topic_body})"),
         "passive": re.compile(rf"\b(?:the|a|an|its|their)\s+(?P<item>(?:[\w-]+\s+){{0,6}}?(?:{nouns}|{passive_nouns}))\s+"
-                              rf"(?:{alternation(rules['passive_verbs'])})\s+by\s+", re.IGNORECASE),
+                              rf"(?:{alternation(rules['passive_verbs'], fold_case=True)})\s+by\s+", re.IGNORECASE),
         "quoted": re.compile(r"[\"“](?P<item>[^\"“”\n]{3,160}?)[\"”]"),
         "ends_in_noun": re.compile(rf"\b(?:{nouns})(?:\s+\(\d{{4}}\s*[-–]\s*\d{{4}}\))?$", re.IGNORECASE),
         "title_noun": re.compile(rf"\b(?:{alternation(w.title() for w in rules['document_nouns'])})\b"),

@@ -5,7 +5,7 @@ Third step of the pipeline. Candidates may overlap; `choose_entities` keeps the 
 ``doc.ents`` and ``doc._.entities`` (plain `Mention` tuples, which later steps read). Each entity
 carries a local key (``ent.kb_id_``, ``Mention.key``): mentions with the same key are
 one thing inside this briefing (an acronym and its definition, "Hygon" and "Hygon Information
-Technology"). Merging keys across briefings is `kg.resolve`'s job, not this module's.
+Technology"). Merging keys across briefings is `kg.write.resolve`'s job, not this module's.
 
 People come from `extract.people`, gazetteer places, regions and place uses from
 `extract.places`, the lines to read and names whose class the text decides from `extract.scope`.
@@ -25,6 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from extract.abbreviations import find_definitions
+from extract.alternation import alternation
 from extract.enumerations import elided_items, enumerated_sectors, known_sector_name
 from extract.lexicon import CONNECTORS, KnownEntity, load_known_entities, load_rules, name_signature
 from extract.people import PersonFinder
@@ -133,7 +134,6 @@ _HEAD_NAME_SPACES = 8
 @lru_cache(maxsize=1)
 def _name_patterns() -> dict[str, re.Pattern]:
     rules = load_rules("names.yml")
-    alternation = lambda words: "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))  # noqa: E731
     name = rf"{_CAP}(?:[ \-]{_CAP}){{0,4}}"
     orgs = load_rules("organizations.yml")
     head_nouns = {**rules["head_nouns"], "Place": [*rules["head_nouns"]["Place"], *load_rules("places.yml")["place_heads"]],
@@ -237,12 +237,10 @@ def _ending_at(text: str, anchor: re.Pattern, before: re.Pattern, spaces: int | 
         at = found.start("at") if grouped else found.start()
         start = max(0, at - reach)
         if spaces is not None:
-            space = at
-            for _ in range(spaces + 1):
-                space = text.rfind(" ", start, space)
-                if space < 0:
-                    break
-            start = max(start, space + 1)
+            # one split from the right finds the space that many words back (or none: keep the reach)
+            parts = text[start:at].rsplit(" ", spaces + 1)
+            if len(parts) == spaces + 2:
+                start += len(parts[0]) + 1
         name = before.search(text, start, at)
         if name:
             yield name, found
@@ -489,7 +487,8 @@ def _modifies_other_noun(text: str, candidate: Candidate) -> bool:
 @lru_cache(maxsize=1)
 def _modifier_contexts() -> tuple[re.Pattern, re.Pattern, tuple[str, ...], re.Pattern]:
     rules = load_rules("names.yml")["sector_modifiers"]
-    words = lambda key: "|".join(re.escape(w) for w in rules[key])  # noqa: E731
+    # only whether these match counts, not which word: tries (`extract.alternation`) do for the lists
+    words = lambda key: alternation(rules[key], fold_case=True)  # noqa: E731
     return (re.compile(rf"\s+(?:{words('heads')})\b", re.IGNORECASE), re.compile(rf"\b(?:{words('before')})\s+$", re.IGNORECASE),
             tuple(w.lower() for w in rules["before"]),
             re.compile(rf"\b(?i:{words('titles')}) (?:of|for) (?:[a-z][a-z\-]{{0,20}},? ){{0,3}}$"))
@@ -513,7 +512,8 @@ def names_other_thing(text: str, start: int, end: int) -> bool:
     return bool(before.search(window))
 
 
-_LIST_WORDS = ("sector", "industr", "field", "area")  # every cue that names a list as one of sectors holds one
+# every cue that names a list as one of sectors holds one of these: one search, not one per word
+_LIST_WORD = re.compile("sector|industr|field|area")
 
 
 def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals) -> list[Candidate]:
@@ -530,7 +530,7 @@ def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals)
         inside = sectors[index:bisect_left(starts, end, index)]  # only these can lie in the sentence: no scan of all
         has_known = bool(inside)
         # without a known sector in it, only a list its cue names as one of sectors counts ("fields such as")
-        if has_known or any(word in sentence for word in _LIST_WORDS):
+        if has_known or _LIST_WORD.search(sentence):
             for item in enumerated_sectors(sentence, start, inside):
                 found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
         if ", " not in sentence and not (has_known and "-" in sentence):
@@ -710,7 +710,8 @@ def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
     columns[inside, 0] = 1
     columns[first, 0] = 3
     columns[inside, 1] = numpy.repeat(numpy.array([labels[c.label] for _, _, c in kept], dtype="uint64"), lengths)
-    columns[inside, 2] = numpy.repeat(numpy.array([strings.add(c.key) for _, _, c in kept], dtype="uint64"), lengths)
+    keys = {key: strings.add(key) for key in {c.key for _, _, c in kept}}  # a name recurs: each key is added once
+    columns[inside, 2] = numpy.repeat(numpy.array([keys[c.key] for _, _, c in kept], dtype="uint64"), lengths)
     doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], columns)
     token_ends = (token_starts + offsets[:, 1]).tolist()
     token_starts = token_starts.tolist()
@@ -770,7 +771,8 @@ class EntityRecognizer:
         candidates = [*alias_cands, *abbreviations, *bare, *patterns, *people, *places,
                       *enumeration_candidates(doc, alias_cands, allowed)]
         media = Intervals.of(media_spans)
-        latin = [c for c in candidates if (not _CJK.search(text[c.start:c.end]) or c.rule == "alias")
+        cjk = _CJK.search(text) is not None  # most briefings have no Chinese at all: no name need be read for it
+        latin = [c for c in candidates if (not (cjk and _CJK.search(text, c.start, c.end)) or c.rule == "alias")
                  and not media.overlaps(c.start, c.end)]
         chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed, self.known_names))
         chosen = one_sense(text, chosen, self.markets, self.places.keep)

@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.alternation import alternation
 from extract.lexicon import load_known_entities, load_rules
 
 _ITEM_WORD = re.compile(r"^[a-z][a-z\-]*[a-z]$|^[a-z]$")
@@ -58,10 +59,6 @@ class _Rules:
     not_heads: frozenset[str]
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     rules = load_rules("sectors.yml")
@@ -69,18 +66,18 @@ def _rules() -> _Rules:
     modifiers = rules["sector_modifiers"]
     return _Rules(
         stop=frozenset(lists["stop_words"]),
-        cue=re.compile(rf"(?:{_alternation(lists['cues'])})\s*:?\s*$", re.IGNORECASE),
-        strong=re.compile(rf"\b(?:{_alternation(lists['strong_cues'])})\s*:?\s*$", re.IGNORECASE),
+        cue=re.compile(rf"(?:{alternation(lists['cues'], fold_case=True)})\s*:?\s*$", re.IGNORECASE),
+        strong=re.compile(rf"\b(?:{alternation(lists['strong_cues'], fold_case=True)})\s*:?\s*$", re.IGNORECASE),
         heads=frozenset(lists["list_heads"]),
         # at most six words between the list and the noun that names it
-        trailing=re.compile(rf"^(?: [a-z][a-z\-]{{0,20}}){{0,6}} (?:{_alternation(lists['trailing_heads'])})\b"),
+        trailing=re.compile(rf"^(?: [a-z][a-z\-]{{0,20}}){{0,6}} (?:{alternation(lists['trailing_heads'])})\b"),
         item_stop_heads=frozenset(lists["item_stop_heads"]),
         item_stop_words=frozenset(lists["item_stop_words"]),
         activities=frozenset(rules["elided_activities"]),
         modifiers=frozenset(w.lower() for w in modifiers["words"]),
         # the phrase goes on when a lower-case word that is not a follower comes next
-        goes_on=re.compile(rf" (?!(?:{_alternation(modifiers['followers'])})\b)[a-z]"),
-        suffix=re.compile(rf" (?:{_alternation(rules['sector_suffixes'])})\b"),
+        goes_on=re.compile(rf" (?!(?:{alternation(modifiers['followers'])})\b)[a-z]"),
+        suffix=re.compile(rf" (?:{alternation(rules['sector_suffixes'])})\b"),
         not_heads=frozenset(modifiers["not_heads"]),
     )
 
@@ -212,7 +209,7 @@ _PAIRS = (
                 rf"{_ITEMS}{_CLAUSE_END}"), 1),
     (re.compile(rf"\bfrom {_ITEMS}{_CLAUSE_END}"), 1),
 )
-_PAIR_WORDS = ("such as", "includ", "especially", "particularly", "from ")
+_PAIR_WORD = re.compile("such as|includ|especially|particularly|from ")  # each pattern above needs one
 
 
 def _cued_pairs(sentence: str, offset: int, rules: _Rules) -> list[tuple[list[ListItem], int]]:
@@ -221,7 +218,7 @@ def _cued_pairs(sentence: str, offset: int, rules: _Rules) -> list[tuple[list[Li
     sectors), "including marine chemistry and biomedicine" (a plain cue: one item must be
     known), "from drones to cargo airships" (a range: the same)."""
     found: list[tuple[list[ListItem], int]] = []
-    if not any(word in sentence for word in _PAIR_WORDS):
+    if not _PAIR_WORD.search(sentence):
         return found
     for pattern, strength in _PAIRS:
         for match in pattern.finditer(sentence):
@@ -265,6 +262,18 @@ def enumerated_sectors(sentence: str, offset: int, known: list[tuple[int, int]])
     new: list[ListItem] = []
     lists = enumerations(sentence, offset)
     lists.extend(_cued_pairs(sentence, offset, rules))
+    if lists:
+        new.extend(_list_sectors(sentence, offset, known, lists, rules))
+    if known:
+        new.extend(modified_sectors(sentence, offset, known))
+    return list(dict.fromkeys(new))
+
+
+def _list_sectors(sentence: str, offset: int, known: list[tuple[int, int]], lists: list[tuple[list[ListItem], int]],
+                  rules: _Rules) -> list[ListItem]:
+    """The new sectors of a sentence's lists (see `enumerated_sectors`); most sentences hold no
+    list, so the tables of known spans below are built only for those that do."""
+    new: list[ListItem] = []
     # a known span holds an item when one that starts at or before it reaches its end: the running
     # maximum of the ends answers that by bisection (a scan of every span for every item was quadratic)
     known_starts, reach, furthest = [a for a, _ in known], [], -1
@@ -293,9 +302,7 @@ def enumerated_sectors(sentence: str, offset: int, known: list[tuple[int, int]])
         evidence = len(covered) + len(set(heads.values()))
         if evidence >= 2 or evidence and (cue or _named_after(sentence, items[-1].end - offset, rules)) or cue == 2 and len(items) >= 2:
             new.extend(i for i in items if i not in covered and _is_sector_like(i, rules))
-    if known:
-        new.extend(modified_sectors(sentence, offset, known))
-    return list(dict.fromkeys(new))
+    return new
 
 
 _SORTED: list = [None, [], []]  # the last list of known spans seen, sorted, and its starts
@@ -331,7 +338,9 @@ def modified_sectors(sentence: str, offset: int, known: list[tuple[int, int]]) -
     rules = _rules()
     found = []
     end_of_sentence = offset + len(sentence)
-    spans = _longest(sorted((a, b) for a, b in known if offset <= a < b <= end_of_sentence))
+    spans = [(a, b) for a, b in known if offset <= a < b <= end_of_sentence]
+    if len(spans) > 1:  # one span is its own longest: most sentences name one known sector
+        spans = _longest(sorted(spans))
     ends = {b: a for a, b in spans}
     for start, end in spans:
         name = sentence[start - offset:end - offset]
@@ -341,14 +350,9 @@ def modified_sectors(sentence: str, offset: int, known: list[tuple[int, int]]) -
         if start - 1 in ends and sentence[start - 1 - offset] == " " and name.count(" ") <= 1:
             item_start = ends[start - 1]  # "fuel cell" right before "trucks"; a long head stands alone
         elif start - offset >= 2 and sentence[start - 1 - offset] == " ":  # one or two modifiers right before
-            low = max(0, start - offset - 40)
-            words = _WORD_BREAK.split(sentence[low:start - 1 - offset])  # "fast-charging/battery-swapping buses" too
-            usable = len(words) - (1 if low else 0)  # a word cut by the window is no word
-            taken = 0
-            while taken < min(2, usable) and words[-1 - taken].lower() in rules.modifiers:
-                taken += 1
+            taken = _modifiers_before(sentence, start - offset, rules.modifiers)
             if taken:
-                item_start = start - sum(len(w) + 1 for w in words[len(words) - taken:])
+                item_start = start - sum(len(w) + 1 for w in taken)
         suffix = rules.suffix.match(sentence, end - offset)
         if suffix is not None and (end + 1) not in {a for a, _ in spans}:
             item_end = offset + suffix.end()
@@ -360,6 +364,22 @@ def modified_sectors(sentence: str, offset: int, known: list[tuple[int, int]]) -
             continue
         found.append(ListItem(item_start, item_end, sentence[item_start - offset:item_end - offset]))
     return found
+
+
+def _modifiers_before(sentence: str, position: int, modifiers: frozenset[str]) -> list[str]:
+    """The one or two modifier words right before ``position`` (where a known sector starts, after
+    a space), in text order. Most sectors have none: the last word alone is read first."""
+    low = max(0, position - 40)
+    window = sentence[low:position - 1]
+    last = window[max(window.rfind(" "), window.rfind("/")) + 1:]
+    if last.lower() not in modifiers:
+        return []
+    words = _WORD_BREAK.split(window)  # "fast-charging/battery-swapping buses" too
+    usable = len(words) - (1 if low else 0)  # a word cut by the window is no word
+    taken = 0
+    while taken < min(2, usable) and words[-1 - taken].lower() in modifiers:
+        taken += 1
+    return words[len(words) - taken:] if taken else []
 
 
 def _longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

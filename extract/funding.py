@@ -13,20 +13,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extract.alternation import alternation
 from extract.lexicon import load_rules
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, int]:
     rules = load_rules("funding.yml")
-    raise_verb = re.compile(rf"(?<![\w-])(?:{_alternation(rules['raise_verbs'])})(?![\w-])", re.IGNORECASE)
-    round_word = re.compile(rf"(?<![\w-])(?:{_alternation(rules['round_words'])})(?![\w-])", re.IGNORECASE)
-    cue = re.compile(rf"(?<![\w-])(?:{_alternation(rules['participant_cues'])})(?![\w-])", re.IGNORECASE)
-    anaphor = re.compile(rf"^\W{{0,3}}(?:[\w ,]{{0,40}}, )?(?:{_alternation(rules['anaphors'])})\b", re.IGNORECASE)
+    raise_verb = re.compile(rf"(?<![\w-])(?:{alternation(rules['raise_verbs'], fold_case=True)})(?![\w-])", re.IGNORECASE)
+    round_word = re.compile(rf"(?<![\w-])(?:{alternation(rules['round_words'], fold_case=True)})(?![\w-])", re.IGNORECASE)
+    cue = re.compile(rf"(?<![\w-])(?:{alternation(rules['participant_cues'], fold_case=True)})(?![\w-])", re.IGNORECASE)
+    anaphor = re.compile(rf"^\W{{0,3}}(?:[\w ,]{{0,40}}, )?(?:{alternation(rules['anaphors'], fold_case=True)})\b", re.IGNORECASE)
     return raise_verb, round_word, cue, anaphor, int(rules["reach"])
 
 

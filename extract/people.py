@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
+from extract.alternation import alternation
 from extract.lexicon import load_known_entities, load_rules
 
 _WORD = r"(?:O['’]|Mc|Mac)?[A-Z][a-z]+(?:['’][a-z]+|-[a-z]+)?"
@@ -43,10 +44,6 @@ def _word_start(text: str, at: int) -> bool:
     return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_-'’")
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 class PersonFinder:
     """The person rules, compiled once from ``people.yml`` and the other tables' name words."""
 
@@ -62,12 +59,12 @@ class PersonFinder:
         # whether a match starts a word is checked after (`_word_start`).
         titles = rules["titles_before"]
         self.titles = frozenset(w for t in titles for w in t.split())
-        self.title = re.compile(rf"(?:{_alternation(t for t in titles if t[0].isupper())}) (?P<name>{NAME}|{_WORD})")
+        self.title = re.compile(rf"(?:{alternation(t for t in titles if t[0].isupper())}) (?P<name>{NAME}|{_WORD})")
         # lower-case titles ("Acme chairman Liu Hong") open with the space before them: a pattern
         # opening with a lower-case word is tried at a third of all positions
-        self.lower_title = re.compile(rf" (?:{_alternation(t for t in titles if t[0].islower())}) (?P<name>{NAME})")
-        roles = _alternation(rules["roles_after"])
-        lead_in = _alternation(rules["role_lead_in"])
+        self.lower_title = re.compile(rf" (?:{alternation(t for t in titles if t[0].islower())}) (?P<name>{NAME})")
+        roles = alternation(rules["roles_after"], fold_case=True)  # in a case-insensitive pattern
+        lead_in = alternation(rules["role_lead_in"], fold_case=True)
         # ", an analyst at", ", Acme's executive vice president": the comma, a few words, the role
         self.role_after = re.compile(rf", (?:(?:{lead_in}) )?(?:[\w&'’\-]+ ){{0,3}}?(?:{roles})(?![\w-])", re.IGNORECASE)
         self.name_before = re.compile(rf"(?<![\w'’]){NAME}\Z")
@@ -79,7 +76,7 @@ class PersonFinder:
         self.chinese = re.compile(rf"(?P<name>(?P<family>[A-Z][a-z]{{0,5}}) (?P<given>{given}))(?![\w\-]|['’][a-rt-z])")
         self.speaker = re.compile(rf"\n(?P<name>{NAME}): ")  # after a line break: faster than "^" with MULTILINE
         self.first_speaker = re.compile(rf"(?P<name>{NAME}): ")
-        self.byline = re.compile(rf"(?i:\b(?:{_alternation(rules['byline_words'])}))\b")
+        self.byline = re.compile(rf"(?i:\b(?:{alternation(rules['byline_words'], fold_case=True)}))\b")
 
     def _is_name(self, name: str) -> bool:
         return not any(word in self.not_words for word in name.split())
@@ -151,7 +148,7 @@ class PersonFinder:
         word of its own that no other capitalised word continues."""
         if not short:
             return []
-        words = re.compile(rf"(?:{_alternation(short)})(?![\w\-]|['’][a-rt-z])")  # one pass for all names
+        words = re.compile(rf"(?:{alternation(short)})(?![\w\-]|['’][a-rt-z])")  # one pass for all names
         return [PersonMention(match.start(), match.end(), short[match.group(0)], "person.short_form")
                 for match in words.finditer(text)
                 if _word_start(text, match.start()) and not _NEXT_CAPITAL.match(text, match.end())

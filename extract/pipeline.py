@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -82,6 +82,20 @@ def segment_doc(doc: Doc) -> Doc:
     return doc
 
 
+def _keep_tokenizer_cache(nlp: Language) -> None:
+    """Drop the special cases that only restate a run of white space ("\\n" is the token "\\n").
+
+    spaCy's tokenizer caches how it split each chunk of text, but stops caching for the rest of
+    a Doc once any special case occurs (spaCy issue #1250), and English lists "\\n" as one: every
+    briefing has a single line break near its top, so nearly every chunk went through the prefix,
+    suffix and infix rules again. Without these no-op cases the tokens are the same (nothing splits
+    white space) and the cache serves the words a briefing shares with earlier ones.
+    """
+    tokenizer = nlp.tokenizer
+    tokenizer.rules = {key: tokens for key, tokens in tokenizer.rules.items()
+                       if key.strip() or tokens != [{ORTH: key}]}
+
+
 @lru_cache(maxsize=1)
 def make_nlp() -> Language:
     """The extraction pipeline, built once per process."""
@@ -91,6 +105,7 @@ def make_nlp() -> Language:
 
     nlp = spacy.blank("en")
     nlp.max_length = 200_000_000
+    _keep_tokenizer_cache(nlp)
     nlp.add_pipe("cikg_segmenter")
     nlp.add_pipe("cikg_entities")
     nlp.add_pipe("cikg_documents")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from extract.alternation import alternation
 from extract.lexicon import KnownEntity, load_rules
 from extract.scope import matches_at
 
@@ -31,10 +32,6 @@ class Found(NamedTuple):
 
 def _word_start(text: str, at: int) -> bool:
     return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_-")
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def gazetteer_names(rules: dict) -> tuple[set[str], set[str], set[str], set[str]]:
@@ -90,25 +87,25 @@ class PlaceRules:
         # Patterns open with their rarest word (the area, "of", "-based"), so the engine skips
         # ahead to it; the words before are checked by a look back at the text before it.
         self.areas = tuple(regions["areas"])
-        self.area = re.compile(rf"(?:{_alternation(regions['areas'])})\b(?! (?:{_alternation(regions['not_after'])})\b| [A-Z]\w)")
-        self.direction_before = re.compile(rf"(?<![\w-])(?:{_alternation(directions)}) \Z")
+        self.area = re.compile(rf"(?:{alternation(regions['areas'])})\b(?! (?:{alternation(regions['not_after'])})\b| [A-Z]\w)")
+        self.direction_before = re.compile(rf"(?<![\w-])(?:{alternation(directions)}) \Z")
         government = rules["government"]
-        self.level_before = re.compile(rf"(?<= )(?:{_alternation(government['levels'])}) \Z")
-        self.government_word = re.compile(rf" (?P<head>{_alternation(government['heads'])})\b")
+        self.level_before = re.compile(rf"(?<= )(?:{alternation(government['levels'])}) \Z")
+        self.government_word = re.compile(rf" (?P<head>{alternation(government['heads'])})\b")
         seat = rules["government_seat"]
-        self.seat_use = re.compile(rf"(?:['’]s [a-z]| (?:{_alternation(seat['verbs'])})\b|, (?:{_alternation(seat['after_comma'])})\b)")
-        self.qualified = re.compile(rf" (?:{_alternation(rules['qualified_nouns'])})(?![\w-])|\$")
-        self.suffix = re.compile(rf" (?:{_alternation(rules['place_suffixes'])})\b")
+        self.seat_use = re.compile(rf"(?:['’]s [a-z]| (?:{alternation(seat['verbs'])})\b|, (?:{alternation(seat['after_comma'])})\b)")
+        self.qualified = re.compile(rf" (?:{alternation(rules['qualified_nouns'])})(?![\w-])|\$")
+        self.suffix = re.compile(rf" (?:{alternation(rules['place_suffixes'])})\b")
         self.region_after = re.compile(r", (?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
         self.town_before = re.compile(r" (?:in|at|near) (?P<town>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\Z")
         self.generic_zone_words = frozenset(rules["generic_zone_words"])
         self.of_name = re.compile(r" of (?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b(?! [A-Z])")
-        self.place_noun_before = re.compile(rf"(?<![\w-])(?:{_alternation(rules['place_of_nouns'])})\Z")
-        self.based = re.compile(rf"-(?:{_alternation(rules['based_words'])}) (?=[A-Z])")  # a firm's name follows
+        self.place_noun_before = re.compile(rf"(?<![\w-])(?:{alternation(rules['place_of_nouns'])})\Z")
+        self.based = re.compile(rf"-(?:{alternation(rules['based_words'])}) (?=[A-Z])")  # a firm's name follows
         self.name_before = re.compile(r"(?<![\w-])[A-Z][a-z]+(?: [A-Z][a-z]+)?\Z")
         self.known_other = frozenset(other_names)
         # after a line break, not "^" with MULTILINE, which is tried at every position
-        self.chrome = re.compile(rf"\n[ \t*#_>•\-]{{0,4}}(?:{_alternation(rules['chrome_line_openers'])})\b", re.IGNORECASE)
+        self.chrome = re.compile(rf"\n[ \t*#_>•\-]{{0,4}}(?:{alternation(rules['chrome_line_openers'], fold_case=True)})\b", re.IGNORECASE)
         self.email = re.compile(r"\S+@\S+\.\w+")
 
     # --- uses of a known place name -------------------------------------------------------

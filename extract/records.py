@@ -2,7 +2,7 @@
 
 Last step of the extraction side. No `Span` crosses this line, so records survive
 multiprocessing (`kg build --jobs N`) and `kg/` never imports spaCy. Entities keep their local
-key; `kg.resolve` maps keys to canonical ids across briefings.
+key; `kg.write.resolve` maps keys to canonical ids across briefings.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def records_from_doc(doc: Doc, briefing_id: str, source: str) -> BriefingRecord:
         entry["zh"].extend(document.zh)
         entry["date"] = document.date
     entities = tuple(
-        EntityRecord(key, entry["label"], tuple(dict.fromkeys(n for n in entry["names"] if n.strip())),
+        EntityRecord(key, entry["label"], tuple(dict.fromkeys(filter(str.strip, entry["names"]))),  # no blank names
                      tuple(dict.fromkeys(entry["zh"])), entry.get("date", ""), entry["rule"], entry["first"])
         for key, entry in names.items()
     )

@@ -183,9 +183,13 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
                 if last.label == "Place" and after.startswith(("'s ", "’s ")) and any(
                         e.label == "Place" and e.start - last.end < 40 for e in ents[j + 1:j + 4]):
                     continue  # "China's northern Shanxi province": the place meant is the later one
+                inner = None  # the labels of the mentions between the two, read once for every rule that asks
                 for rule in candidates:
-                    if rule.nearest and any(e.label in rule.first for e in ents[i + 1:j]):
-                        continue  # "TikTok owner ByteDance is building ...": the subject is the nearer firm
+                    if rule.nearest:
+                        if inner is None:
+                            inner = {e.label for e in ents[i + 1:j]}
+                        if not inner.isdisjoint(rule.first):
+                            continue  # "TikTok owner ByteDance is building ...": the subject is the nearer firm
                     if not rule.between.fullmatch(between):
                         continue
                     if rule.after and not rule.after.search(after):

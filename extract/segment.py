@@ -93,7 +93,9 @@ class Sentences:
 
     def around(self, char: int) -> tuple[int, int]:
         """(start, end) of the sentence holding character ``char``."""
-        index = max(0, bisect_right(self.starts, char) - 1)
+        index = bisect_right(self.starts, char) - 1
+        if index < 0:  # before the first sentence: a test, not max(), on this path of every mention
+            index = 0
         return self.starts[index], self.ends[index]
 
     def __iter__(self):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extract.alternation import alternation
 from extract.lexicon import load_rules
 
 STATUSES = ("announced", "agreed", "completed", "terminated", "exited", "rejected", "rumoured")
@@ -18,7 +19,17 @@ ENDED = frozenset({"terminated", "exited", "rejected"})
 
 
 def _cue_alternation(cues: list[str]) -> str:
-    return "|".join(re.escape(cue[:-1]) + r"\w{0,12}" if cue.endswith("*") else re.escape(cue) for cue in cues)
+    """The cues as one alternation, whole words first, then the stems of those that end in "*".
+
+    Only whether a cue matches at a place counts, never which one: the order of the cues does not
+    matter, and tries (`extract.alternation`) scan a case-insensitive list far faster than the list.
+    """
+    words = [cue for cue in cues if not cue.endswith("*")]
+    stems = [cue[:-1] for cue in cues if cue.endswith("*")]
+    parts = [alternation(words, fold_case=True)] if words else []
+    if stems:
+        parts.append(rf"(?:{alternation(stems, fold_case=True)})\w{{0,12}}")
+    return "|".join(parts)
 
 
 def _cue_pattern(cues: list[str]) -> re.Pattern:

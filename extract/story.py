@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from extract.alternation import alternation
 from extract.documents import DocumentMention, _clean_title, _phrase_rules, phrase_documents
 from extract.entities import Mention
 from extract.lexicon import load_rules, name_signature
@@ -32,27 +33,23 @@ if not Doc.has_extension("administered"):
     Doc.set_extension("administered", default=None)
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def policy_rules() -> dict:
     """The compiled patterns of `rules/policy.yml` (shared with extract/targets.py)."""
     raw = load_rules("policy.yml")
     document_rules = load_rules("documents.yml")
-    documents = _alternation(document_rules["document_nouns"])
-    topics = _alternation(document_rules["topic_nouns"])
+    documents = alternation(document_rules["document_nouns"])
+    topics = alternation(document_rules["topic_nouns"])
     phrase_body = _phrase_rules()["phrase_body"]
-    nouns = _alternation(raw["anaphora_nouns"])
+    nouns = alternation(raw["anaphora_nouns"], fold_case=True)  # in case-insensitive patterns only
     word = r"(?:[A-Z][\w'’-]*|\d[\w-]*|of|and|the|for|on|in|to|a|an|with|by|from|at|into|its)"
-    heads, ends = _alternation(raw["title_heads"]), _alternation(raw["title_ends"])
+    heads, ends = alternation(raw["title_heads"]), alternation(raw["title_ends"])
     return {
         "generic": re.compile(raw["generic_subject"], re.IGNORECASE),
-        "generic_noun": re.compile(rf"\b(?:{_alternation(raw['generic_subject_nouns'])})\b", re.IGNORECASE),
+        "generic_noun": re.compile(rf"\b(?:{alternation(raw['generic_subject_nouns'], fold_case=True)})\b", re.IGNORECASE),
         "according": re.compile(raw["according_to"] + phrase_body, re.IGNORECASE),
         "headline_max": int(raw["headline_max_chars"]),
-        "issued_before": re.compile(rf"\b(?:{_alternation(document_rules['issue_verbs'])})\s+"
+        "issued_before": re.compile(rf"\b(?:{alternation(document_rules['issue_verbs'])})\s+"
                                     rf"(?:(?:a|an|the|its|their|new|draft)\s+){{0,2}}$"),
         "document_name": re.compile(rf"(?:\b(?:{ends}|Policy|Strategy|Plan|Guidelines|Measures|Provisions|Opinions|Notice)"
                                     rf"(?:\s+(?:\(\d{{4}}\)|\d{{4}}))?$"
@@ -68,11 +65,11 @@ def policy_rules() -> dict:
         # "Interim Measures for the Supervision of ...": a head, on/for/of, title words ending in a capital;
         # found from the head noun (a plain alternation, cheap to scan for), then matched forwards
         # plain alternations without a leading \b, which would stop the scan skipping ahead
-        "head_noun": re.compile(rf"(?:{_alternation(head.split()[-1] for head in raw['title_heads'])})\s+(?:on|for|of)\s+"
+        "head_noun": re.compile(rf"(?:{alternation(head.split()[-1] for head in raw['title_heads'])})\s+(?:on|for|of)\s+"
                                 r"(?:the\s+)?[A-Z]"),
         "end_noun": re.compile(rf"(?P<noun>{ends})\b(?!\s+[A-Z])"),
         "fyp_hint": re.compile(r"[Yy]ear[\s-][Pp]lan|FYP"),
-        "title_lead": re.compile(rf"(?<![\w-])(?:{_alternation(h.rsplit(' ', 1)[0] for h in raw['title_heads'] if ' ' in h)})"
+        "title_lead": re.compile(rf"(?<![\w-])(?:{alternation(h.rsplit(' ', 1)[0] for h in raw['title_heads'] if ' ' in h)})"
                                  r"\s+$"),
         "title_head": re.compile(rf"(?P<title>(?:{heads})\s+(?:on|for|of)\s+(?:{word}\s+){{0,24}}"
                                  rf"[A-Z][\w'’-]*[\w)](?:\s+\(\d{{4}}(?:\s*[-–]\s*\d{{4}})?\))?)"),
@@ -104,7 +101,7 @@ def policy_rules() -> dict:
         "short_form": re.compile(raw["short_form"]),
         "release_of": re.compile(raw["release_of"] + phrase_body, re.IGNORECASE),
         "institution_list": re.compile(raw["institution_list"], re.IGNORECASE),
-        "issue_verb": re.compile(rf"\b(?:{_alternation(document_rules['issue_verbs'])})\b"),
+        "issue_verb": re.compile(rf"\b(?:{alternation(document_rules['issue_verbs'])})\b"),
         "defines_sector": re.compile(raw["defines_sector"], re.IGNORECASE),
         "defines_subject": re.compile(raw["defines_subject"]),
         "lead_in": re.compile(r"(?:[A-Z][a-z]+,\s+)?(?:[Tt]he\s+)?[\"“‘']?"),
