@@ -1,7 +1,7 @@
 """A networkx view of the graph and the "who is connected to X" lookup behind `kg who`.
 
-Export step: reads the graph (an rdflib Graph, the store) or the index written beside the
-store (`kg.storage.index`), never the extraction. The view is a MultiDiGraph keyed by relation name,
+Read step: reads the store (`view_from_store`, the whole graph) or the index written beside it
+(`neighbourhood`, the part around a few nodes), never the extraction. The view is a MultiDiGraph keyed by relation name,
 over domain relations only (as rdflib's `rdflib_to_networkx_multidigraph`), with each edge's
 evidence attached. Sectors also link to their broader sector, so a question about "renewable
 energy" reaches what targets "photovoltaics".
@@ -9,60 +9,14 @@ energy" reaches what targets "photovoltaics".
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from extract.lexicon import name_signature as signature
-from kg.errors import UnknownNameError
-from kg.model.terms import CLASS_VALUES, CLASSES, ID_IRI, RELATION_VALUES, RELATIONS
-
-if TYPE_CHECKING:
-    from rdflib import Graph
+from kg.model.terms import CLASS_VALUES, RELATION_VALUES
 
 
 def evidence_order(item: dict) -> tuple:
     """Evidence is listed oldest first; the order is total, so every reader lists it alike."""
     return item["date"], item["briefing"], item["sentence"], item["rule"], item["confidence"], item.get("status", "")
-
-
-def to_networkx(graph: Graph):
-    """MultiDiGraph of entities; edge key = relation name, attribute ``evidence`` = list of dicts."""
-    import networkx as nx
-    from rdflib import RDF, RDFS
-    from rdflib.namespace import DCTERMS, SKOS
-
-    from kg.model.namespace import CIKG
-
-    view = nx.MultiDiGraph()
-    for cls in CLASSES:
-        for node in graph.subjects(RDF.type, CIKG[cls]):
-            alt = list(graph.objects(node, SKOS.altLabel))
-            view.add_node(str(node), cls=cls, label=str(graph.value(node, SKOS.prefLabel) or graph.value(node, RDFS.label) or node),
-                          aliases=sorted({str(a) for a in alt if getattr(a, "language", None) != "zh"}),
-                          zh=sorted({str(a) for a in alt if getattr(a, "language", None) == "zh"}),
-                          date=str(graph.value(node, DCTERMS.date) or ""))
-    evidence: dict[tuple[str, str, str], list[dict]] = {}
-    for record in graph.subjects(RDF.type, CIKG.Evidence):
-        key = (str(graph.value(record, RDF.subject)), str(graph.value(record, RDF.predicate)).rsplit("#", 1)[-1],
-               str(graph.value(record, RDF.object)))
-        briefing = graph.value(record, CIKG.inBriefing)
-        evidence.setdefault(key, []).append({
-            "sentence": str(graph.value(record, CIKG.sentence) or ""),
-            "briefing": str(graph.value(briefing, DCTERMS.identifier) or briefing),
-            "date": str(graph.value(record, DCTERMS.date) or ""),
-            "rule": str(graph.value(record, CIKG.rule) or ""),
-            "confidence": float(graph.value(record, CIKG.confidence) or 0),
-            "status": str(graph.value(record, CIKG.status) or ""),
-        })
-    for relation in RELATIONS:
-        for head, tail in graph.subject_objects(CIKG[relation]):
-            key = (str(head), relation, str(tail))
-            items = sorted(evidence.get(key, []), key=evidence_order)
-            view.add_edge(str(head), str(tail), key=relation, evidence=items)
-    for narrow, broad in graph.subject_objects(SKOS.broader):
-        view.add_edge(str(narrow), str(broad), key="broader", evidence=[])
-    return view
 
 
 def within_dates(view, since: str = "", until: str = ""):
@@ -94,28 +48,6 @@ def within_dates(view, since: str = "", until: str = ""):
     return kept
 
 
-def find_node(view, name: str) -> str:
-    """The node a user means: exact id, then label or alias ignoring case and punctuation."""
-    if name in view:
-        return name
-    if not any(ch.isspace() for ch in name) and f"{ID_IRI}{name}" in view:
-        return f"{ID_IRI}{name}"
-    wanted = signature(name)
-    ranked = []
-    for node, data in view.nodes(data=True):
-        names = [data["label"], *data["aliases"]]
-        if any(signature(n) == wanted for n in names):
-            ranked.append((data["label"] != name and name not in data["aliases"], -view.degree(node), node))
-    if ranked:
-        return min(ranked)[2]
-    labels = {}
-    for _node, data in view.nodes(data=True):
-        for n in [data["label"], *data["aliases"]]:
-            labels.setdefault(n.lower(), data["label"])
-    close = difflib.get_close_matches(name.lower(), list(labels), n=5, cutoff=0.6)
-    raise UnknownNameError(name, list(dict.fromkeys(labels[c] for c in close)))
-
-
 @dataclass
 class Neighbour:
     id: str
@@ -141,17 +73,16 @@ class WhoResult:
                 "neighbours": [n.__dict__ for n in self.neighbours]}
 
 
-def who(view, name: str, depth: int = 1) -> WhoResult:
-    """Who is connected to ``name``: neighbours within ``depth`` hops, grouped by relation.
+def who_in_view(view, node: str, depth: int = 1) -> WhoResult:
+    """Who is connected to ``node`` (an id in ``view``): neighbours within ``depth`` hops, grouped by relation.
 
     Depth follows networkx's `ego_graph(G, n, radius=depth, undirected=True)` over the domain
     relations. Narrower sectors count as the sector itself, so their neighbours are listed too;
-    the taxonomy is not a hop, so a whole graph (`to_networkx`) and a node's neighbourhood read
-    from the index (`neighbourhood`) give the same answer.
+    the taxonomy is not a hop, so the whole graph (`view_from_store`) and a node's neighbourhood
+    read from the index (`neighbourhood`) give the same answer.
     """
     import networkx as nx
 
-    node = find_node(view, name)
     sources = {node}
     if view.nodes[node]["cls"] == "Sector":
         sources |= {n for n in nx.ancestors(_taxonomy(view), node)}
@@ -205,18 +136,19 @@ def _taxonomy(view):
     return tree
 
 
-# --- Views read from the embedded store (kg.storage.store): only the part a question needs -------------
-
+# --- Views read from the embedded store (kg.storage.store) and the index (kg.storage.index) -------------
 
 
 def _evidence_item(row) -> dict:
-    """One evidence record (`kg.model.records.EvidenceRow`) in the shape `to_networkx` gives edges."""
+    """One evidence record (`kg.model.records.EvidenceRow`) as the views give it on edges."""
     return {"sentence": row.sentence, "briefing": row.briefing, "date": row.date, "rule": row.rule, "confidence": row.confidence,
             "status": row.status}
 
 
 def view_from_store(store):
-    """The MultiDiGraph of `to_networkx`, read from the whole store (for the HTML page).
+    """Entities as a MultiDiGraph, read from the whole store (for the HTML page and the network exports).
+
+    Edge key = relation name, attribute ``evidence`` = list of dicts, oldest first.
 
     Questions about one node read only the relations around it, from the index (`neighbourhood`).
     """
@@ -260,7 +192,7 @@ def neighbourhood(index, sources: set[str], depth: int):
 
     Each hop is one indexed read of the evidence table (`kg.storage.index.Index.links`), so a hub with
     hundreds of relations in a graph of millions of triples answers in milliseconds, and
-    nothing is read about nodes further away. The view has the shape `to_networkx` gives.
+    nothing is read about nodes further away. The view has the shape of `view_from_store`.
     """
     import networkx as nx
 
@@ -302,12 +234,12 @@ def who_in_index(index, node: str, depth: int = 1, since: str = "", until: str =
     """`who` for a node of a built graph, reading only the relations around it (and its narrower sectors)."""
     under = index.narrower(node)
     view = neighbourhood(index, {node} | under, depth)
-    for sector in under:  # who() lists what targets a narrower sector under the broad one
+    for sector in under:  # who_in_view() lists what targets a narrower sector under the broad one
         view.add_edge(sector, node, key="broader", evidence=[])
     view = within_dates(view, since, until)
     if node not in view:
         view = neighbourhood(index, {node}, 0)
-    return who(view, node, depth)
+    return who_in_view(view, node, depth)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import json
 import shutil
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,7 +30,8 @@ from kg.model.records import EvidenceRow
 from kg.model.terms import ID_IRI
 
 INDEX_FILE = "index.sqlite"
-VERSION = 5  # PRAGMA user_version; an index of another version is rebuilt from the store
+VERSION = 5  # PRAGMA user_version; a graph whose index has another version is built again
+OLDER_KG = "The graph in {out!r} was built by an older kg; run `kg build` again."
 
 _SCHEMA = f"""
 CREATE TABLE evidence (id TEXT PRIMARY KEY, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
@@ -85,28 +86,39 @@ def unpack_record(data: bytes):
     return BriefingRecord(**fields)
 
 
-def stored_records(path: Path) -> list | None:
-    """Every briefing's record in the index at ``path``, in input order; None where an older index kept none."""
-    if not path.is_file() or _version(path) != VERSION:
-        return None
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT record FROM records ORDER BY position").fetchall()
-        briefings = db.execute("SELECT COUNT(DISTINCT briefing) FROM evidence").fetchone()[0]
-    db.close()
-    if len(rows) < briefings:
-        return None
-    return [unpack_record(row[0]) for row in rows]
+def records_of(out: Path, path: Path) -> Iterator:
+    """Every briefing's record in the index at ``path`` (the graph in ``out``), in input order, one at a time.
+
+    An index written by an older kg, or none, kept no records: adding to or removing from that
+    graph would have to guess them back from its triples, so the user is asked to build again.
+    """
+    if path.is_file() and _version(path) == VERSION:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            records = db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+            briefings = db.execute("SELECT COUNT(DISTINCT briefing) FROM evidence").fetchone()[0]
+        db.close()
+        if records >= briefings:
+            return _read_records(path)
+    raise GraphNotBuiltError(OLDER_KG.format(out=str(out)))
+
+
+def _read_records(path: Path) -> Iterator:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for (data,) in db.execute("SELECT record FROM records ORDER BY position"):
+            yield unpack_record(data)
+    finally:
+        db.close()
 
 
 class IndexWriter:
     """The index of a store being written: evidence rows per briefing as they come, the rest at `finish`.
 
-    ``previous`` is the index of the store the writer copied (`kg add`, `kg remove`), or None
-    for a fresh build. When it is missing or of another version, its evidence is read from the
-    store once (slow on a large graph, but right).
+    ``previous`` is the index of the store the writer copied (`kg add`), or None for a new
+    index (`kg build`, and `kg remove`, which writes the briefings that stay again).
     """
 
-    def __init__(self, folder: Path, store, previous: Path | None, before: Path | None = None):
+    def __init__(self, folder: Path, previous: Path | None, before: Path | None = None):
         """``before`` is the index of the store this write replaces (also for a fresh build over an
         earlier one): `finish` records what the write added and took away (`kg changes --since-build`)."""
         self.path = index_file(folder)
@@ -117,10 +129,6 @@ class IndexWriter:
         self.db = sqlite3.connect(self.path)
         if not carried:
             self.db.executescript(_SCHEMA)
-            if previous is not None:
-                from kg.storage.store import stored_evidence
-
-                self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored_evidence(store))
 
     def put(self, briefing: str, rows: Iterable[tuple], record=None) -> None:
         """Make ``rows`` the evidence of ``briefing``, replacing what an earlier text of it gave.
@@ -211,7 +219,7 @@ class Index:
 
         path = index_file(store_folder(out))
         if _version(path) != VERSION:
-            raise GraphNotBuiltError(f"The graph in {str(out)!r} was built by an older kg; run `kg build` again.")
+            raise GraphNotBuiltError(OLDER_KG.format(out=str(out)))
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
     def find(self, name: str) -> str:

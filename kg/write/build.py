@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -119,7 +119,7 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
     ``jobs`` is the number of cores to use (`_records`); resolution and writing stay in this
     process, in input order, so the graph is the same for any ``jobs``.
     """
-    from kg.storage.index import IndexWriter, index_file
+    from kg.storage.index import IndexWriter, index_file, records_of
     from kg.storage.store import GraphWriter, locked, open_store, store_folder, store_path, stored_briefings, writable_copy
 
     report = progress or (lambda message: print(message, file=sys.stderr))
@@ -129,9 +129,10 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
         try:
             before = index_file(store_folder(out)) if store_path(out).is_dir() else None  # what `kg changes` compares with
             previous = None if fresh else before
-            with writable_copy(out, fresh) as (store, folder), IndexWriter(folder, store, previous, before) as index:
+            records = None if previous is None else records_of(out, previous)  # before any copy: an older graph is refused
+            with writable_copy(out, fresh) as (store, folder), IndexWriter(folder, previous, before) as index:
                 existing = {} if fresh else stored_briefings(store)
-                resolver = _resolver(store, fresh)
+                resolver = _resolver(records)
                 files = list(iter_input_files(paths, summary.skipped))
                 with GraphWriter(store) as writer:
                     for number, (item, record) in enumerate(_records(files, jobs, time_limit), start=1):
@@ -161,13 +162,10 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
     The briefings that stay are resolved again from their stored records, in their input
     order, as if built alone: a name that a removed briefing introduced and a staying one
     reused is then named as the staying one names it, so the graph equals `kg build` of the
-    briefings that stay. An index from before records were kept has its named graphs removed
-    instead.
+    briefings that stay.
     """
-    import pyoxigraph as ox
-
-    from kg.storage.index import IndexWriter, index_file, stored_records
-    from kg.storage.store import GraphWriter, graph_iri, locked, open_store, store_folder, stored_briefings, writable_copy
+    from kg.storage.index import IndexWriter, index_file, records_of
+    from kg.storage.store import GraphWriter, locked, open_store, store_folder, stored_briefings, writable_copy
 
     summary = BuildSummary()
     with locked(out):
@@ -176,22 +174,15 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
         unknown = [b for b in briefing_ids if b not in present]
         if unknown:
             raise InputError(f"not in the graph: {', '.join(unknown)}; briefings: {', '.join(sorted(present)) or 'none'}")
-        records = stored_records(previous)
-        if records is not None:
-            with writable_copy(out, fresh=True) as (store, folder), IndexWriter(folder, store, None, previous) as index:
-                resolver = _resolver(store, fresh=True)
-                with GraphWriter(store) as writer:
-                    for record in records:
-                        if record.id in briefing_ids:
-                            continue
-                        _write_briefing(record, resolver, writer, index, replace=False)
-                _finish(store, index, full_merge=False)
-        else:
-            with writable_copy(out, fresh=False) as (store, folder), IndexWriter(folder, store, previous, previous) as index:
-                for briefing_id in briefing_ids:
-                    store.remove_graph(ox.NamedNode(graph_iri(briefing_id)))
-                    index.remove(briefing_id)
-                _finish(store, index, full_merge=True)
+        records = records_of(out, previous)
+        with writable_copy(out, fresh=True) as (store, folder), IndexWriter(folder, None, previous) as index:
+            resolver = _resolver(None)
+            with GraphWriter(store) as writer:
+                for record in records:
+                    if record.id in briefing_ids:
+                        continue
+                    _write_briefing(record, resolver, writer, index, replace=False)
+            _finish(store, index, full_merge=False)
         summary.briefings = len(briefing_ids)
         summary.outputs = _export(out, open_store(out), summary)
     return summary
@@ -207,15 +198,17 @@ def _write_briefing(record, resolver, writer, index, replace: bool) -> None:
     index.put(record.id, evidence_rows(resolved), record)
 
 
-def _resolver(store, fresh: bool):
+def _resolver(records: Iterable | None):
+    """A resolver that knows the briefings already in the graph (their stored ``records``; None for a fresh graph).
+
+    They are resolved again, in their input order, so `kg add` names and merges exactly as
+    `kg build` of all the briefings would: nothing is read back from the store's triples.
+    """
     from kg.write.resolve import Resolver
 
     resolver = Resolver()
-    if not fresh:
-        from kg.storage.store import stored_nodes
-
-        for node in stored_nodes(store):
-            resolver.seed(node)
+    for record in records or ():
+        resolver.add(record)
     return resolver
 
 

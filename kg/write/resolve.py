@@ -116,23 +116,6 @@ class Resolver:
             )
         return self.result.nodes[node_id]
 
-    def seed(self, node: Node) -> None:
-        """Make a node of an existing graph known, so `kg add` resolves new briefings onto it."""
-        known = self.known.get(node.id.split("/", 1)[-1])
-        if known is not None and self._known_id(known) == node.id:
-            seeded = self._node_for_known(known)
-            seeded.aliases |= node.aliases
-            seeded.date = seeded.date or node.date
-            node = seeded
-        self.result.nodes.setdefault(node.id, node)
-        for name in (node.label, *node.aliases):
-            self._by_name.setdefault((node.cls, signature(name)), node.id)
-        for zh in node.zh:
-            self._by_name.setdefault((node.cls, zh), node.id)
-        stem, is_draft = document_stem(node.label) if node.cls == "PolicyDocument" else ("", False)
-        if stem:
-            self._versions.setdefault((stem, is_draft), node.id)
-
     def _draft_links(self, briefing: BriefingRecord, documents: dict[str, int]) -> list[ResolvedRelation]:
         """Link a draft and its final version named in different briefings by the same title.
 

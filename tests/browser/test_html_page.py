@@ -10,13 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph
 
 from kg.exporters.html import write_html
-from kg.model.namespace import CIKG, ID, RELATIONS, load_graph
+from kg.model.namespace import ID, RELATIONS, load_graph
 from kg.model.terms import CLASS_VALUES
-from kg.read.view import to_networkx
 
 SCREENSHOT_ENV = "KG_SCREENSHOT"
 
@@ -133,26 +131,22 @@ HOSTILE_ALIAS = '<img src=x onerror="window.pwned = 2">'
 HOSTILE_SENTENCE = 'They agreed "><svg onload="window.pwned = 3"> {{DATA}} to cooperate.'
 
 
-def _hostile_graph() -> Graph:
-    graph = Graph()
-    first, second, record = URIRef(f"{ID}firm/evil"), URIRef(f"{ID}firm/other"), URIRef(f"{ID}evidence/evil")
-    for node, label in ((first, HOSTILE_NAME), (second, "Other Firm")):
-        graph.add((node, RDF.type, CIKG.Firm))
-        graph.add((node, RDFS.label, Literal(label)))
-        graph.add((node, SKOS.prefLabel, Literal(label, lang="en")))
-    graph.add((first, SKOS.altLabel, Literal(HOSTILE_ALIAS)))
-    graph.add((first, CIKG.partnersWith, second))
-    graph.add((record, RDF.type, CIKG.Evidence))
-    graph.add((record, RDF.subject, first))
-    graph.add((record, RDF.predicate, CIKG.partnersWith))
-    graph.add((record, RDF.object, second))
-    graph.add((record, CIKG.sentence, Literal(HOSTILE_SENTENCE)))
-    return graph
+def _hostile_view():
+    """Two firms and their link, in the shape the store's view gives (`kg.read.view.view_from_store`)."""
+    import networkx as nx
+
+    view = nx.MultiDiGraph()
+    evil, other = f"{ID}firm/evil", f"{ID}firm/other"
+    view.add_node(evil, cls="Firm", label=HOSTILE_NAME, aliases=[HOSTILE_ALIAS], zh=[], date="")
+    view.add_node(other, cls="Firm", label="Other Firm", aliases=[], zh=[], date="")
+    view.add_edge(evil, other, key="partnersWith", evidence=[{"sentence": HOSTILE_SENTENCE, "briefing": "hostile", "date": "",
+                                                              "rule": "test", "confidence": 1.0, "status": ""}])
+    return view
 
 
 def test_hostile_names_are_shown_as_text_and_never_run(open_page, tmp_path):
     path = tmp_path / "hostile.html"
-    write_html(path, to_networkx(_hostile_graph()))
+    write_html(path, _hostile_view())
     opened = open_page(path)
     page = opened.page
     assert _drawn(page) == (2, 1)
