@@ -14,8 +14,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from ontology import data_path
+from ontology.vocabulary import VOCABULARY
 
-CLASSES = ("Agency", "Program", "PolicyDocument", "Firm", "Sector", "Place", "Organization", "Person")
+CLASSES = VOCABULARY.class_names
 ALIAS_TABLES = ("agencies", "programs", "sectors", "firms", "places", "organizations")
 _REQUIRED = ("id", "class", "label", "aliases")
 CONNECTORS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"})

@@ -25,9 +25,9 @@ from extract.entities import Mention
 from extract.funding import funding_relations
 from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
 from extract.segment import Sentences
+from ontology.vocabulary import VOCABULARY
 
-RELATIONS = ("issuedBy", "targetsSector", "administers", "partOf", "partnersWith", "acquires", "mergesWith",
-             "licensesTo", "investsIn", "subsidiaryOf", "locatedIn", "draftOf")
+RELATIONS = VOCABULARY.relation_names
 _MAX_BETWEEN = 400
 _CONTEXT = 400  # how far `before` and `after` patterns look: a sentence may be a whole run-on page
 _MAX_MEMBERS = 12  # a list longer than this is a catalogue, not the parties of one deal
