@@ -24,22 +24,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.model.namespace import load_graph  # noqa: E402
-from kg.read.evaluate import Report, evaluate, score_table  # noqa: E402
+import kg  # noqa: E402
 
 SEED_GOLD = ROOT / "tests" / "gold"
 DEV_GOLD = ROOT.parent / "shared" / "devset" / "gold"
 DEVSET = ROOT / ".devset"
 
 
-def build_and_score(corpus: Path, gold: Path, work: Path) -> tuple[Report, float]:
+def build_and_score(corpus: Path, gold: Path, work: Path) -> tuple:
     """Build ``corpus`` with the CLI and score the graph against ``gold``; also the build's seconds."""
     out = work / corpus.name.strip(".")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out)], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
-    return evaluate(load_graph(out / "graph.ttl"), gold), seconds
+    return kg.open(out).evaluate(gold), seconds
 
 
 def devset_texts(devset: Path, gold: Path) -> list[Path]:
@@ -51,8 +50,8 @@ def devset_texts(devset: Path, gold: Path) -> list[Path]:
     return present if len(present) == len(wanted) else []
 
 
-def markdown(title: str, report: Report, seconds: float, texts: int) -> list[str]:
-    lines = [f"## {title}", "", f"{texts} texts, built in {seconds:.1f} s.", "", "```", *score_table(report), "```", ""]
+def markdown(title: str, report, seconds: float, texts: int) -> list[str]:
+    lines = [f"## {title}", "", f"{texts} texts, built in {seconds:.1f} s.", "", "```", *report.table(), "```", ""]
     if report.rules:
         lines += ["Relation rules (how often each fired, how many of those were right):", "", "```"]
         lines += [f"{rule:<44} {c['fired']:>5} {c['correct']:>5} {c['precision']:>6.3f}"

@@ -100,12 +100,11 @@ def median_seconds(action, repeat: int) -> float:
 
 
 def who_latency(out: Path, name: str) -> tuple[float, float]:
-    """`kg who` in-process (index already open) and as a command (start-up included), seconds."""
-    from kg.read.view import who_in_index
-    from kg.storage.index import Index
+    """`kg who` in-process (the Python API, graph opened) and as a command (start-up included), seconds."""
+    import kg
 
-    index = Index(out)
-    warm = median_seconds(lambda: who_in_index(index, index.find(name)), 20)
+    graph = kg.open(out)
+    warm = median_seconds(lambda: graph.who(name), 20)
     cold = median_seconds(lambda: subprocess.run([*KG, "who", name, "--out", str(out)], capture_output=True, check=True), 3)
     return warm, cold
 
@@ -182,12 +181,11 @@ def query_latencies(out: Path, turtle: Path) -> tuple[list[tuple[str, float, flo
     load time; triples."""
     import json
 
-    from kg.read.query import run_query
-    from kg.storage.store import open_store
+    import kg
 
-    store = open_store(out)
+    graph = kg.open(out)
     queries = sorted((ROOT / "queries").glob("*.rq"))
-    embedded = {str(q): median_seconds(lambda q=q: run_query(store, q.read_text()), 3) for q in queries}
+    embedded = {str(q): median_seconds(lambda q=q: graph.query(q.read_text()), 3) for q in queries}
     limits = {q: rdflib_limit(seconds) for q, seconds in embedded.items()}
     run = subprocess.run([sys.executable, "-c", _RDFLIB_SCRIPT, str(turtle), json.dumps(limits)],
                          capture_output=True, text=True, check=True)
@@ -203,22 +201,16 @@ def _latency_row(name: str, embedded: float, in_memory: float | None, limit: flo
 
 
 def write_times(out: Path) -> tuple[float, float]:
-    """Seconds to write graph.ttl and graph.html again from the built store."""
-    from kg.exporters.html import write_html
-    from kg.exporters.rdf import export
-    from kg.read.view import neighbourhood
-    from kg.storage.index import Index
-    from kg.storage.store import open_store
+    """Seconds to write graph.ttl and graph.html (CATL and two hops) again from the built store, and the page's nodes."""
+    import kg
 
-    store = open_store(out)
+    graph = kg.open(out)
     started = time.perf_counter()
-    export(store, "turtle", out / "graph.ttl")
+    graph.export("turtle", out / "graph.ttl")
     turtle = time.perf_counter() - started
     started = time.perf_counter()
-    index = Index(out)
-    view = neighbourhood(index, {index.find("CATL")}, 2)
-    write_html(out / "bench.html", view)
-    return turtle, time.perf_counter() - started, view.number_of_nodes()
+    page = graph.html(out / "bench.html", focus="CATL", depth=2)
+    return turtle, time.perf_counter() - started, page.nodes
 
 
 def machine() -> str:
@@ -263,9 +255,9 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         seconds, rss = timed_command([*KG, "build", str(corpus), "--out", str(out), "--jobs", str(CORES), "--no-turtle"])
         seconds_by_size[str(size)] = seconds
-        from kg.storage.store import open_store, query
+        import kg
 
-        triples = int(next(iter(query(open_store(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        triples = int(kg.open(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])
         rows.append(f"| {size:,} | {words:,} | {seconds:.1f} s | {words / seconds:,.0f} | "
                     f"{rss:,} MiB | {triples:,} |")
         print(rows[-1], flush=True)

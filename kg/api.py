@@ -33,9 +33,13 @@ class QueryResult:
     rows: list[list[str]]
 
     def __repr__(self) -> str:
+        return self.format("table")
+
+    def format(self, kind: str = "table") -> str:
+        """The rows as ``table`` (aligned text), ``csv`` or ``json``, as `kg query --format` prints them."""
         from kg.read.query import format_rows
 
-        return format_rows(self.columns, self.rows, "table")
+        return format_rows(self.columns, self.rows, kind)
 
     def as_dicts(self) -> list[dict[str, str]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]

@@ -95,14 +95,8 @@ def query(query: str, output: str, out: Path) -> None:
         kg query "SELECT ?doc ?date WHERE { ?doc cikg:issuedBy ?a ; dcterms:date ?date . ?a skos:altLabel 'MIIT'@en }"
         kg query queries/policies_by_agency.rq --format csv
     """
-    from kg.read.query import format_rows
-
     graph = KnowledgeGraph(out)
-    if output == "turtle":
-        click.echo(graph.construct(query))
-        return
-    result = graph.query(query)
-    click.echo(format_rows(result.columns, result.rows, output))
+    click.echo(graph.construct(query) if output == "turtle" else graph.query(query).format(output))
 
 
 @click.command()
@@ -121,15 +115,13 @@ def changes(since, until, since_build: bool, watched: bool, as_json: bool, markd
         kg changes --since-build
         kg changes --since 2024-12-01 --until 2024-12-31 --markdown
     """
-    from kg.read.changes import text_lines
-
     if since_build and (since or until):
         raise click.UsageError("give --since-build or a date window (--since/--until), not both")
     report = KnowledgeGraph(out).changes(day(since), day(until), since_build, watched)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo("\n".join(text_lines(report, markdown)))
+    click.echo("\n".join(report.lines(markdown)))
 
 
 @click.command("eval")
@@ -150,8 +142,6 @@ def evaluate(gold: Path, as_json: bool, errors: bool, by_rule: bool, out: Path) 
         kg eval --gold tests/gold
         kg eval --gold ../shared/devset/gold --no-errors --by-rule
     """
-    from kg.read.evaluate import score_table
-
     report = KnowledgeGraph(out).evaluate(gold)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -162,7 +152,7 @@ def evaluate(gold: Path, as_json: bool, errors: bool, by_rule: bool, out: Path) 
         for line in report.spurious:
             click.echo(f"spurious {line}")
         click.echo("")
-    for line in score_table(report):
+    for line in report.table():
         click.echo(line)
     if by_rule:
         click.echo(f"\n{'Rule':<44} {'fired':>6} {'right':>6} {'P':>6}")

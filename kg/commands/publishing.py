@@ -49,15 +49,13 @@ def export_command(fmt: str, output: Path, out: Path) -> None:
         kg export --format graphml -o graph.graphml
         kg export --format neo4j-csv -o neo4j-import
     """
-    from kg.exporters.network import NEO4J_COMMAND
-
     written = KnowledgeGraph(out).export(fmt, output)
     if written.nodes is None:
         click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes)")
         return
     click.echo(f"Wrote {output}: {written.nodes} nodes, {written.edges} edges")  # the network formats report what they drew
-    if fmt == "neo4j-csv":
-        click.echo(f"Load it with: cd {output} && {NEO4J_COMMAND}")
+    if written.load_command:
+        click.echo(f"Load it with: cd {output} && {written.load_command}")
 
 
 @click.command()

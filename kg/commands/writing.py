@@ -94,15 +94,13 @@ def _print_summary(summary) -> None:
 
 def _print_watched(graph: KnowledgeGraph) -> None:
     """After a write: the relations it added that touch a watched name."""
-    from kg.read.changes import text_lines
-
     if not graph.watched():
         return
     report = graph.changes(since_build=True, watched=True)
     report.relations = [r for r in report.relations if r.change == "added"]
     report.entities = []
     click.echo(f"Watched names: {len(report.relations)} new relation(s)")
-    for line in text_lines(report)[3:]:
+    for line in report.lines()[3:]:
         if line.strip():
             click.echo(line)
 

@@ -14,11 +14,15 @@ from pathlib import Path
 
 @dataclass
 class Written:
-    """A file (or folder) an exporter wrote; ``nodes`` and ``edges`` for the network formats."""
+    """A file (or folder) an exporter wrote; ``nodes`` and ``edges`` for the network formats.
+
+    ``load_command`` is how the target tool loads it, run inside ``path`` (Neo4j's importer).
+    """
 
     path: Path
     nodes: int | None = None
     edges: int | None = None
+    load_command: str = ""
 
 
 def _rdf(fmt: str) -> Callable[..., Written]:
@@ -42,7 +46,7 @@ def _network(name: str) -> Callable[..., Written]:
         from kg.exporters import network
 
         nodes, edges = getattr(network, name)(store, path)
-        return Written(path, nodes, edges)
+        return Written(path, nodes, edges, network.NEO4J_COMMAND if name == "write_neo4j" else "")
     return write
 
 

@@ -56,6 +56,10 @@ class ChangeReport:
         return {"window": self.window, "entities": [asdict(e) for e in self.entities],
                 "relations": [{**asdict(r), "family": r.family} for r in self.relations]}
 
+    def lines(self, markdown: bool = False) -> list[str]:
+        """The report as `kg changes` prints it (`text_lines`): grouped by family, text or Markdown."""
+        return text_lines(self, markdown)
+
     def watched(self, nodes: set[str]) -> ChangeReport:
         """Only what touches one of ``nodes`` (IRIs)."""
         return ChangeReport(self.window, [r for r in self.relations if r.head_id in nodes or r.tail_id in nodes],

@@ -98,6 +98,13 @@ class Report:
         return {"entities": self.entities, "relations": self.relations, "slices": self.slices, "rules": self.rules,
                 "missed": self.missed, "spurious": self.spurious}
 
+    def table(self) -> list[str]:
+        """The scores as the lines `kg eval` prints (`score_table`)."""
+        return score_table(self)
+
+    def __repr__(self) -> str:
+        return "\n".join(self.table())
+
 
 def slice_of(briefing_id: str) -> str:
     """The slice a briefing belongs to: its id up to the first hyphen (``gov-hydrogen-plan`` -> ``gov``).

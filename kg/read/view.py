@@ -139,10 +139,10 @@ def _taxonomy(view):
 # --- Views read from the embedded store (kg.storage.store) and the index (kg.storage.index) -------------
 
 
-def _evidence_item(row) -> dict:
-    """One evidence record (`kg.model.records.EvidenceRow`) as the views give it on edges."""
-    return {"sentence": row.sentence, "briefing": row.briefing, "date": row.date, "rule": row.rule, "confidence": row.confidence,
-            "status": row.status}
+def _evidence_item(relation) -> dict:
+    """A relation's evidence (`kg.model.records.RelationRecord`) as the views give it on edges, and `kg who --json` prints it."""
+    e = relation.evidence
+    return {"sentence": e.sentence, "briefing": e.briefing, "date": e.date, "rule": e.rule, "confidence": e.confidence, "status": e.status}
 
 
 def view_from_store(store):
@@ -265,7 +265,8 @@ def timeline(index, node: str, since: str = "", until: str = "") -> list[Event]:
     """
     links = index.links({node})
     labels = index.labels({end for link in links for end in (link.head, link.tail)})
-    events = {Event(link.date, link.relation, labels[link.head][0], labels[link.tail][0], link.sentence, link.briefing)
+    events = {Event(link.evidence.date, link.relation, labels[link.head][0], labels[link.tail][0], link.evidence.sentence,
+                    link.evidence.briefing)
               for link in links if link.head in labels and link.tail in labels}
     described = index.describe(node)
     if described is not None and described.cls == "PolicyDocument" and described.date:

@@ -8,9 +8,9 @@ busiest agency of a 10,000-briefing graph; SQLite tables indexed by node answer 
 The index lives inside the store's folder, so it is written on the writer's private copy and
 swapped in with the store (`kg.storage.store.writable_copy`): the two cannot disagree, even after a
 killed write. Evidence rows come from the same resolved relations as the briefing graphs
-(`kg.write.triples.evidence_rows`) as each briefing is written; reading them back out of the store
+(`evidence_row`) as each briefing is written; reading them back out of the store
 would cost 47 s at 10,000 briefings. `kg add` and `kg remove` carry the previous index over
-and change only their briefings' rows. Nodes and names are read from the store at the end.
+and change only their briefings' rows. Nodes and names come from the resolver at the end.
 """
 
 from __future__ import annotations
@@ -26,16 +26,16 @@ from typing import NamedTuple
 
 from extract.lexicon import name_signature
 from kg.errors import GraphNotBuiltError, UnknownNameError
-from kg.model.records import EvidenceRow
+from kg.model.records import Evidence, Node, RelationRecord, entity_iri, evidence_iri
 from kg.model.terms import ID_IRI
 
 INDEX_FILE = "index.sqlite"
-VERSION = 5  # PRAGMA user_version; a graph whose index has another version is built again
+VERSION = 6  # PRAGMA user_version; a graph whose index has another version is built again
 OLDER_KG = "The graph in {out!r} was built by an older kg; run `kg build` again."
 
 _SCHEMA = f"""
 CREATE TABLE evidence (id TEXT PRIMARY KEY, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
-                       rule TEXT, confidence REAL, status TEXT);
+                       rule TEXT, confidence REAL, status TEXT, start_char INTEGER, end_char INTEGER);
 CREATE INDEX evidence_by_briefing ON evidence (briefing);
 CREATE INDEX evidence_by_head ON evidence (head);
 CREATE INDEX evidence_by_tail ON evidence (tail);
@@ -47,10 +47,31 @@ CREATE TABLE broader (narrow TEXT, broad TEXT);
 CREATE INDEX broader_by_broad ON broader (broad);
 CREATE TABLE records (briefing TEXT PRIMARY KEY, position INTEGER, record BLOB);
 CREATE TABLE changes (change TEXT, id TEXT, briefing TEXT, head TEXT, relation TEXT, tail TEXT, sentence TEXT, date TEXT,
-                      rule TEXT, confidence REAL, status TEXT, head_label TEXT, tail_label TEXT);
+                      rule TEXT, confidence REAL, status TEXT, start_char INTEGER, end_char INTEGER, head_label TEXT, tail_label TEXT);
 CREATE TABLE node_changes (change TEXT, node TEXT, label TEXT, cls TEXT);
 PRAGMA user_version = {VERSION};
 """
+
+
+EVIDENCE_COLUMNS = "id, briefing, head, relation, tail, sentence, date, rule, confidence, status, start_char, end_char"
+
+
+def evidence_row(relation: RelationRecord) -> tuple:
+    """A relation with its evidence as a row of the evidence table (nodes by IRI; the confidence to two places, as the store has it)."""
+    e = relation.evidence
+    return (evidence_iri(relation), e.briefing, entity_iri(relation.head), relation.relation, entity_iri(relation.tail),
+            e.sentence, e.date or "", e.rule, float(f"{e.confidence:.2f}"), e.status, e.start, e.end)
+
+
+def relation_of(row: tuple) -> RelationRecord:
+    """The relation a row of the evidence table holds (`evidence_row` read back; nodes by IRI)."""
+    _id, briefing, head, relation, tail, sentence, date, rule, confidence, status, start, end = row
+    return RelationRecord(head, relation, tail, Evidence(briefing, start, end, sentence, date, rule, confidence, status or ""))
+
+
+def _stated_date(node: Node) -> str:
+    """A node's date as the graph states it: documents are dated (`dcterms:date`), other things are not."""
+    return node.date if node.cls == "PolicyDocument" else ""
 
 
 def index_file(store_folder: Path) -> Path:
@@ -130,38 +151,44 @@ class IndexWriter:
         if not carried:
             self.db.executescript(_SCHEMA)
 
-    def put(self, briefing: str, rows: Iterable[tuple], record=None) -> None:
-        """Make ``rows`` the evidence of ``briefing``, replacing what an earlier text of it gave.
+    def put(self, briefing: str, relations: Iterable[RelationRecord], record=None) -> None:
+        """Make ``relations`` (resolved, nodes by id) the evidence of ``briefing``, replacing what an earlier text of it gave.
 
         ``record`` (its `extract.records.BriefingRecord`) is kept too, in input order (a
         replaced briefing keeps its place), so `kg remove` can resolve the briefings that stay
         as if they had been built alone, without reading a text again.
         """
         self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))
-        self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            map(evidence_row, relations))
         if record is not None:
             self.db.execute("""INSERT INTO records VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM records), ?)
                                ON CONFLICT (briefing) DO UPDATE SET record = excluded.record""", (briefing, pack_record(record)))
+
+    def records(self) -> Iterator:
+        """The records of this index's briefings, in input order, one at a time (`put` may run in between)."""
+        briefings = [b for (b,) in self.db.execute("SELECT briefing FROM records ORDER BY position")]
+        for briefing in briefings:
+            yield unpack_record(self.db.execute("SELECT record FROM records WHERE briefing = ?", (briefing,)).fetchone()[0])
 
     def remove(self, briefing: str) -> None:
         self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))
         self.db.execute("DELETE FROM records WHERE briefing = ?", (briefing,))
 
-    def finish(self, store) -> None:
-        """Describe the nodes, names and sector taxonomy of the finished store, and commit."""
-        from kg.storage.store import query, stored_nodes
-
+    def finish(self, nodes: Iterable[Node]) -> None:
+        """Describe the nodes, their names and the sector taxonomy (from the resolver: every node the store describes); commit."""
         db = self.db
         db.execute("DELETE FROM nodes")
         db.execute("DELETE FROM names")
         db.execute("DELETE FROM broader")
-        nodes = list(stored_nodes(store))
-        db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, 0)", ((f"{ID_IRI}{n.id}", n.label, n.cls, n.date) for n in nodes))
+        nodes = sorted(nodes, key=lambda node: node.id)
+        db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, 0)", ((entity_iri(n.id), n.label, n.cls, _stated_date(n)) for n in nodes))
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", (
-            (name_signature(name), name, f"{ID_IRI}{n.id}", kind) for n in nodes
-            for name, kind in ((n.label, "label"), *((a, "alias") for a in n.aliases), *((z, "zh") for z in n.zh))))
+            (name_signature(name), name, entity_iri(n.id), kind) for n in nodes
+            for name, kind in ((n.label, "label"), *((a, "alias") for a in sorted(n.aliases - {n.label})),
+                               *((z, "zh") for z in sorted(n.zh)))))
         db.executemany("INSERT INTO broader VALUES (?, ?)",
-                       ((row["s"].value, row["o"].value) for row in query(store, "SELECT DISTINCT ?s ?o WHERE { ?s skos:broader ?o }")))
+                       sorted({(entity_iri(n.id), entity_iri(broad)) for n in nodes for broad in n.broader}))
         # every relation is written with its evidence, so the evidence rows count each node's neighbours
         db.execute("""UPDATE nodes SET degree = counted.n FROM (SELECT node, COUNT(DISTINCT other) AS n FROM (
                           SELECT head AS node, tail AS other FROM evidence UNION ALL SELECT tail, head FROM evidence)
@@ -174,7 +201,7 @@ class IndexWriter:
         db = self.db
         db.execute("DELETE FROM changes")
         db.execute("DELETE FROM node_changes")
-        columns = ", ".join(f"e.{name}" for name in EvidenceRow._fields)
+        columns = ", ".join(f"e.{name}" for name in EVIDENCE_COLUMNS.split(", "))
         labelled = ("(SELECT label FROM {db}.nodes WHERE node = e.head), (SELECT label FROM {db}.nodes WHERE node = e.tail)")
         if self.before is None:
             db.execute(f"INSERT INTO changes SELECT 'added', {columns}, {labelled.format(db='main')} FROM evidence e")
@@ -241,7 +268,8 @@ class Index:
     def _suggestions(self, name: str) -> list[str]:
         """Labels of the nodes whose names are closest to ``name`` (first letter shared, to stay fast)."""
         first = name.strip()[:1].lower()
-        rows = self.db.execute("SELECT name, label FROM names JOIN nodes USING (node) WHERE lower(substr(name, 1, 1)) = ?", (first,))
+        rows = self.db.execute("""SELECT name, label FROM names JOIN nodes USING (node) WHERE lower(substr(name, 1, 1)) = ?
+                                  ORDER BY nodes.degree DESC, node, name""", (first,))
         labels: dict[str, str] = {}
         for alias, label in rows:
             labels.setdefault(alias.lower(), label)
@@ -261,14 +289,13 @@ class Index:
                                (json.dumps(list(nodes)),))
         return {node: (label, cls) for node, label, cls in rows}
 
-    def links(self, nodes: Iterable[str]) -> list[EvidenceRow]:
-        """Every evidence record of a relation from or to one of ``nodes``."""
+    def links(self, nodes: Iterable[str]) -> list[RelationRecord]:
+        """Every relation from or to one of ``nodes``, one per evidence record (nodes by IRI)."""
         wanted = json.dumps(list(nodes))
-        columns = ", ".join(EvidenceRow._fields)
-        rows = self.db.execute(f"""SELECT {columns} FROM evidence WHERE head IN (SELECT value FROM json_each(?1))
-                                   UNION SELECT {columns} FROM evidence WHERE tail IN (SELECT value FROM json_each(?1))""",
+        rows = self.db.execute(f"""SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE head IN (SELECT value FROM json_each(?1))
+                                   UNION SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE tail IN (SELECT value FROM json_each(?1))""",
                                (wanted,))
-        return [EvidenceRow(*row) for row in rows]
+        return [relation_of(row) for row in rows]
 
     def narrower(self, sector: str) -> set[str]:
         """Every sector under ``sector`` in the taxonomy."""

@@ -242,35 +242,18 @@ def stored_briefings(store: ox.Store) -> dict[str, str]:
     return {row["id"].value: row["digest"].value if row["digest"] else "" for row in rows}
 
 
-def stored_nodes(store: ox.Store) -> Iterator:
-    """The entities already in the store, as `kg.write.resolve.Node`s to seed a resolver with."""
-    from kg.model.records import Node
-    from kg.model.terms import CLASS_VALUES
-
-    nodes: dict[str, Node] = {}
-    for row in query(store, f"""SELECT ?s ?c ?label ?date WHERE {{ VALUES ?c {{ {CLASS_VALUES} }} ?s a ?c ; skos:prefLabel ?label .
-                                OPTIONAL {{ ?s dcterms:date ?date }} }}"""):
-        node_id = row["s"].value.removeprefix(ID_IRI)
-        nodes.setdefault(node_id, Node(node_id, row["c"].value.rsplit("#", 1)[-1], row["label"].value,
-                                       date=row["date"].value if row["date"] else ""))
-    for row in query(store, "SELECT DISTINCT ?s ?name WHERE { ?s skos:altLabel ?name }"):
-        node = nodes.get(row["s"].value.removeprefix(ID_IRI))
-        if node is not None:
-            (node.zh if row["name"].language == "zh" else node.aliases).add(row["name"].value)
-    return iter(nodes.values())
-
-
 def stored_evidence(store: ox.Store) -> Iterator:
-    """Every evidence record of the store, as `kg.model.records.EvidenceRow`s."""
-    from kg.model.records import EvidenceRow
+    """Every relation of the store with its evidence, one `kg.model.records.RelationRecord` per record (nodes by IRI)."""
+    from kg.model.records import Evidence, RelationRecord
 
-    for row in query(store, """SELECT ?e ?briefing ?s ?p ?o ?sentence ?date ?rule ?confidence ?status WHERE {
+    for row in query(store, """SELECT ?briefing ?s ?p ?o ?sentence ?date ?rule ?confidence ?status ?start ?end WHERE {
             ?e a cikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cikg:sentence ?sentence ;
-               cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence .
+               cikg:inBriefing ?b ; cikg:rule ?rule ; cikg:confidence ?confidence ; cikg:startChar ?start ; cikg:endChar ?end .
             ?b dcterms:identifier ?briefing . OPTIONAL { ?e dcterms:date ?date } OPTIONAL { ?e cikg:status ?status } }"""):
-        yield EvidenceRow(row["e"].value, row["briefing"].value, row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value,
-                          row["sentence"].value, row["date"].value if row["date"] else "", row["rule"].value,
-                          float(row["confidence"].value), row["status"].value if row["status"] else "")
+        evidence = Evidence(row["briefing"].value, int(row["start"].value), int(row["end"].value), row["sentence"].value,
+                            row["date"].value if row["date"] else "", row["rule"].value, float(row["confidence"].value),
+                            row["status"].value if row["status"] else "")
+        yield RelationRecord(row["s"].value, row["p"].value.rsplit("#", 1)[-1], row["o"].value, evidence)
 
 
 @contextmanager

@@ -142,7 +142,9 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
                     raise NothingReadError(f"nothing to {'build' if fresh else 'add'}: {problems}", reported=bool(summary.errors))
                 if not summary.briefings:
                     raise _NothingChangedError  # throw the copy away: the store and its exports stay as they are
-                _finish(store, index, full_merge=summary.replaced > 0 or writer.replaced)
+                if summary.replaced:  # a changed text: every briefing is resolved again, in input order, as `kg build` would
+                    resolver = _rewrite(store, index)
+                _finish(store, index, resolver, full_merge=writer.replaced and not summary.replaced)
         except _NothingChangedError:
             from kg.exporters.rdf import exports_current
 
@@ -182,20 +184,37 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
                     if record.id in briefing_ids:
                         continue
                     _write_briefing(record, resolver, writer, index, replace=False)
-            _finish(store, index, full_merge=False)
+            _finish(store, index, resolver, full_merge=False)
         summary.briefings = len(briefing_ids)
         summary.outputs = _export(out, open_store(out), summary)
     return summary
 
 
-def _write_briefing(record, resolver, writer, index, replace: bool) -> None:
-    """Resolve one briefing's record onto the graph so far and write its named graph and index rows."""
+def _rewrite(store, index):
+    """Write the store again from the records the index holds, in input order; the resolver that did it.
+
+    A briefing whose text changed was resolved onto names its earlier text brought; resolving
+    every briefing's record again (no text is read or extracted again) gives the graph
+    `kg build` of today's texts gives.
+    """
+    from kg.storage.store import GraphWriter
+
+    store.clear()
+    resolver = _resolver(None)
+    with GraphWriter(store) as writer:
+        for record in index.records():
+            _write_briefing(record, resolver, writer, index, replace=False, keep_record=False)
+    return resolver
+
+
+def _write_briefing(record, resolver, writer, index, replace: bool, keep_record: bool = True) -> None:
+    """Resolve one briefing's record onto the graph so far and write its named graph and index rows (and the record)."""
     from kg.storage.store import graph_iri
-    from kg.write.triples import briefing_graph, evidence_rows
+    from kg.write.triples import briefing_graph
 
     resolved = resolver.add(record)
     writer.put(graph_iri(record.id), briefing_graph(resolved, resolver.result.nodes, resolver.ancestors), replace=replace)
-    index.put(record.id, evidence_rows(resolved), record)
+    index.put(record.id, resolved.relations, record if keep_record else None)
 
 
 def _resolver(records: Iterable | None):
@@ -310,7 +329,7 @@ def _add_result(item, record, number: int, total: int, writer, index, resolver, 
     report(f"[{number}/{total}] {printable(item.path.name)}: {len(record.entities)} entities, {len(record.relations)} relations ({verb})")
 
 
-def _finish(store, index, full_merge: bool) -> None:
+def _finish(store, index, resolver, full_merge: bool) -> None:
     """Merge the default graph, describe the dataset (VoID), finish the index and compact the store before they are swapped in."""
     import pyoxigraph as ox
 
@@ -322,7 +341,7 @@ def _finish(store, index, full_merge: bool) -> None:
         merge_default_graph(store)
     put_graph(store, VOID_GRAPH, void_graph(store), merge=False)  # the description lives in its own graph only
     put_graph(store, ONTOLOGY_GRAPH, ontology_triples(), merge=False)
-    index.finish(store)
+    index.finish(resolver.described_nodes())
     # Bulk loads leave the store in many small files; compacting once here makes every later
     # query read fewer of them (4x to 6x faster on a 4.5-million-triple graph, for ~1% of the build).
     store.optimize()

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from extract.lexicon import KnownEntity, load_known_entities
 from extract.lexicon import name_signature as signature
-from extract.records import BriefingRecord, Evidence
-from kg.model.records import Node
+from kg.model.records import BriefingRecord, Evidence, Node, RelationRecord
 from kg.model.terms import CLASS_PATHS
 
 
@@ -58,14 +57,6 @@ def _sentence_at(text: str, offset: int) -> tuple[int, int]:
     return start, min(ends) + 1 if ends else len(text)
 
 
-@dataclass(frozen=True)
-class ResolvedRelation:
-    head: str
-    relation: str
-    tail: str
-    evidence: Evidence
-
-
 @dataclass
 class ResolvedBriefing:
     """What one briefing contributes: the names it uses for each node, and its relations."""
@@ -73,7 +64,7 @@ class ResolvedBriefing:
     record: BriefingRecord
     names: dict[str, set[str]] = field(default_factory=dict)
     zh: dict[str, set[str]] = field(default_factory=dict)
-    relations: list[ResolvedRelation] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)  # nodes by id
 
 
 @dataclass
@@ -116,7 +107,7 @@ class Resolver:
             )
         return self.result.nodes[node_id]
 
-    def _draft_links(self, briefing: BriefingRecord, documents: dict[str, int]) -> list[ResolvedRelation]:
+    def _draft_links(self, briefing: BriefingRecord, documents: dict[str, int]) -> list[RelationRecord]:
         """Link a draft and its final version named in different briefings by the same title.
 
         Within one briefing the sentence says which is which (`extract.documents.draft_versions`);
@@ -133,9 +124,17 @@ class Resolver:
                 start, end = _sentence_at(briefing.text, offset)
                 evidence = Evidence(briefing.id, start, end, briefing.text[start:end].strip(), briefing.date, "draft_of.same_title", 0.5)
                 draft, final = (node_id, other) if is_draft else (other, node_id)
-                links.append(ResolvedRelation(draft, "draftOf", final, evidence))
+                links.append(RelationRecord(draft, "draftOf", final, evidence))
             self._versions.setdefault((stem, is_draft), node_id)
         return links
+
+    def described_nodes(self) -> list[Node]:
+        """Every node the graph describes: the things the briefings name, and the broader sectors of known ones."""
+        nodes = dict(self.result.nodes)
+        for node in self.result.nodes.values():
+            for ancestor in self.ancestors(node):
+                nodes.setdefault(ancestor.id, ancestor)
+        return list(nodes.values())
 
     def ancestors(self, node: Node) -> list[Node]:
         """The broader sectors of a known sector, transitively, described from the alias table."""
@@ -173,7 +172,7 @@ class Resolver:
             resolved.zh.setdefault(node.id, set()).update(entity.zh)
         for relation in briefing.relations:
             if relation.head in local and relation.tail in local and local[relation.head] != local[relation.tail]:
-                found = ResolvedRelation(local[relation.head], relation.relation, local[relation.tail], relation.evidence)
+                found = relation._replace(head=local[relation.head], tail=local[relation.tail])
                 resolved.relations.append(found)
         documents = {local[e.key]: e.first_offset for e in briefing.entities if e.label == "PolicyDocument"}
         stated = {(r.head, r.tail) for r in resolved.relations if r.relation == "draftOf"}

@@ -10,7 +10,6 @@ store; rdflib reads them back only in `kg.model.namespace.load_graph`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -18,23 +17,14 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 
 from kg.model.namespace import CIKG, ID
+from kg.model.records import entity_iri, evidence_iri
 
 BRIEFING_PATH = "briefing/"
-
-
-def entity_iri(node_id: str) -> URIRef:
-    """IRI of a node from its canonical id (``agency/miit`` -> ``…/id/agency/miit``)."""
-    return ID[node_id]
 
 
 def briefing_iri(briefing_id: str) -> URIRef:
     """IRI of a briefing; its id (a file name) is percent-encoded, so any name gives a valid IRI."""
     return ID[BRIEFING_PATH + quote(briefing_id, safe="")]
-
-
-def evidence_iri(briefing: str, start: int, end: int, relation: str, head: str, tail: str) -> URIRef:
-    digest = hashlib.sha1(f"{briefing}|{start}|{end}|{relation}|{head}|{tail}".encode()).hexdigest()[:16]
-    return ID[f"evidence/{digest}"]
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -133,7 +123,7 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
         head, tail, predicate = _iri(entity_iri(relation.head)), _iri(entity_iri(relation.tail)), _iri(CIKG[relation.relation])
         triples.append((head, predicate, tail))
         evidence = relation.evidence
-        record = _iri(_evidence_iri(relation))
+        record = _iri(evidence_iri(relation))
         triples.add(record, "type", P["Evidence"])
         triples.add(record, "subject", head)
         triples.add(record, "predicate", predicate)
@@ -150,19 +140,3 @@ def briefing_graph(resolved, nodes: dict, ancestors: Callable[[object], list]) -
         if evidence.date:
             triples.add(record, "date", literal(evidence.date, datatype="date"))
     return triples
-
-
-def evidence_rows(resolved) -> list:
-    """The evidence records of `briefing_graph` (same IRIs, same values), as `kg.model.records.EvidenceRow`s."""
-    from kg.model.records import EvidenceRow
-
-    briefing = resolved.record.id
-    return [EvidenceRow(str(_evidence_iri(r)), briefing, str(entity_iri(r.head)), r.relation, str(entity_iri(r.tail)),
-                        r.evidence.sentence, r.evidence.date or "", r.evidence.rule, float(f"{r.evidence.confidence:.2f}"),
-                        r.evidence.status)
-            for r in resolved.relations]
-
-
-def _evidence_iri(relation) -> URIRef:
-    evidence = relation.evidence
-    return evidence_iri(evidence.briefing, evidence.start, evidence.end, relation.relation, relation.head, relation.tail)

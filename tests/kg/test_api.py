@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,11 @@ def test_the_watch_list_through_the_api(tmp_path):
         graph.unwatch(["MIIT"])
     graph.unwatch(["Zotye"])
     assert graph.watched() == {}
+
+
+def test_every_method_the_readme_shows_exists_and_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Python API", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    shown = set(re.findall(r"graph\.(\w+)\(", block))
+    assert {"who", "timeline", "query", "add", "remove", "export", "html", "evaluate", "validate", "push"} <= shown
+    assert sorted(name for name in shown if not (getattr(kg.KnowledgeGraph, name, None) and getattr(kg.KnowledgeGraph, name).__doc__)) == []

@@ -62,3 +62,18 @@ def test_extraction_never_imports_the_graph_side():
     reaching_back = sorted(f"{module} imports {target}" for module, names in _imports("extract").items()
                            for target, _ in names if target.split(".")[0] == "kg")
     assert reaching_back == []
+
+
+def test_the_commands_call_the_api_only():
+    """The CLI parses options, calls `kg.api` and prints: it reaches no other part of the library."""
+    allowed = ("kg.api", "kg.errors", "kg.commands")
+    reaching = sorted(f"{module} imports {target}" for module, names in _imports("kg").items()
+                      if module == "kg.cli" or module.startswith("kg.commands")
+                      for target, _ in names if not target.startswith(allowed))
+    assert reaching == []
+
+
+def test_modules_stay_small_enough_to_read():
+    lines = {path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines()) for path in (ROOT / "kg").rglob("*.py")}
+    assert lines["kg/cli.py"] < 250
+    assert sorted(name for name, count in lines.items() if count > 400) == []

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.storage.index import INDEX_FILE, Index
-from kg.storage.store import open_store, stored_evidence
+from kg.model.terms import CLASS_VALUES
+from kg.storage.index import EVIDENCE_COLUMNS, INDEX_FILE, Index, relation_of
+from kg.storage.store import open_store, query, stored_evidence
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
@@ -19,13 +20,32 @@ LAST = "004_d43c6ba5f3c6dba2"
 
 def _evidence_in_index(out: Path) -> list[tuple]:
     with sqlite3.connect(out / "store" / INDEX_FILE) as db:
-        return sorted(db.execute("SELECT * FROM evidence"))
+        return sorted(db.execute(f"SELECT {EVIDENCE_COLUMNS} FROM evidence"))
 
 
 def _assert_index_matches_store(out: Path) -> None:
+    """The index holds every evidence record the store holds, value for value, and the index's ids are the store's IRIs."""
     indexed = _evidence_in_index(out)
-    assert indexed == sorted(stored_evidence(open_store(out)))
+    assert sorted(map(relation_of, indexed)) == sorted(stored_evidence(open_store(out)))
+    with sqlite3.connect(f"file:{out / 'store' / INDEX_FILE}?mode=ro", uri=True) as db:
+        ids = {row[0] for row in db.execute("SELECT id FROM evidence")}
+    records = query(open_store(out), "SELECT DISTINCT ?e WHERE { ?e a cikg:Evidence }")
+    assert ids == {row["e"].value for row in records}
     assert len(indexed) > 10
+    _assert_nodes_match_store(out)
+
+
+def _assert_nodes_match_store(out: Path) -> None:
+    """The nodes, names and taxonomy the index got from the resolver are those the store describes."""
+    store = open_store(out)
+    described = {(row["s"].value, row["l"].value, row["c"].value.rsplit("#", 1)[-1]) for row in query(
+        store, f"SELECT ?s ?l ?c WHERE {{ VALUES ?c {{ {CLASS_VALUES} }} ?s a ?c ; skos:prefLabel ?l }}")}
+    names = {(row["s"].value, row["n"].value) for row in query(store, "SELECT ?s ?n WHERE { ?s skos:altLabel ?n }")}
+    broader = {(row["s"].value, row["o"].value) for row in query(store, "SELECT ?s ?o WHERE { ?s skos:broader ?o }")}
+    with sqlite3.connect(f"file:{out / 'store' / INDEX_FILE}?mode=ro", uri=True) as db:
+        assert set(db.execute("SELECT node, label, cls FROM nodes")) == described
+        assert set(db.execute("SELECT node, name FROM names WHERE kind != 'label'")) == names
+        assert set(db.execute("SELECT narrow, broad FROM broader")) == broader
 
 
 def test_a_build_writes_the_evidence_the_store_holds(seed_out):
@@ -95,3 +115,23 @@ def test_who_from_the_index_answers_as_who_over_the_whole_graph(seed_out):
                 assert who_in_index(index, node, depth, since, until).as_dict() == expected, (node, depth, since)
                 compared += 1
     assert compared > 1000
+
+
+def test_adding_a_changed_text_gives_the_graph_a_build_of_todays_texts_gives(kg, seed_out, tmp_path):
+    """The earlier text named a firm the new one does not: no trace of it stays, in the store or the index."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    changed = folder / f"{LAST}.txt"
+    original = changed.read_text(encoding="utf-8")
+    bullet = "- *February 4:* CATL and Quartz Zephyr Motors Co., Ltd. sign a joint venture agreement to build a battery plant in Hungary\n"
+    at = original.index("- *February 9:*")
+    changed.write_text(original[:at] + bullet + original[at:], encoding="utf-8")
+    out = tmp_path / "out"
+    assert kg("build", str(folder), "--out", str(out)).exit_code == 0
+    assert "Quartz Zephyr Motors" in kg("who", "CATL", "--out", str(out)).output
+    changed.write_text(original, encoding="utf-8")
+    result = kg("add", str(changed), "--out", str(out))
+    assert result.exit_code == 0 and "replaced" in result.output, result.output
+    assert (out / "graph.ttl").read_bytes() == (seed_out / "graph.ttl").read_bytes()
+    assert "Quartz Zephyr" in kg("who", "Quartz Zephyr Motors", "--out", str(out)).output.split("?")[0]  # unknown: named in the error
+    _assert_index_matches_store(out)
