@@ -70,3 +70,11 @@ class BusyError(KgError):
 
 class PushError(KgError):
     """The server refused the graph or could not be reached."""
+
+
+class ProtocolError(KgError):
+    """A request `kg serve` refuses under the SPARQL 1.1 Protocol, with the HTTP status to answer."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kg.api import KnowledgeGraph
-from kg.commands.options import clip, day, handle_errors, json_option, out_option, width_options, window_options
+from kg.commands.options import day, handle_errors, json_option, out_option, width_options, window_options
 
 
 @click.command()
@@ -33,26 +33,8 @@ def who(name: str, depth: int, since, until, as_json: bool, active: bool, width:
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result.label} ({result.cls})")
-    if result.aliases:
-        click.echo(f"  also: {'; '.join(a for a in result.aliases[:10] if a != result.label)}")
-    current = None
-    for neighbour in result.neighbours:
-        arrow = "->" if neighbour.direction == "out" else "<-"
-        group = f"{arrow} {neighbour.relation}" + (f" (distance {neighbour.distance})" if neighbour.distance > 1 else "")
-        if group != current:
-            click.echo(f"\n  {group}")
-            current = group
-        via = ""
-        if neighbour.via:
-            via = f" via {neighbour.via}" if neighbour.distance > 1 else f" (via {neighbour.via})"
-        click.echo(f"    {neighbour.label} ({neighbour.cls}){via}")
-        for evidence in neighbour.evidence[:1]:
-            sentence = clip(evidence["sentence"], None if full else width)
-            status = f", {evidence['status']}" if evidence.get("status") else ""
-            click.echo(f"      [{evidence['date'] or 'undated'}, {evidence['briefing']}{status}] {sentence}")
-    if not result.neighbours:
-        click.echo("  (no relations)")
+    for line in result.lines(None if full else width):
+        click.echo(line)
 
 
 @click.command()
@@ -74,9 +56,7 @@ def timeline(name: str, since, until, as_json: bool, width: int, full: bool, out
         click.echo(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
         return
     for event in events:
-        what = f"{event.head} {event.relation} {event.tail}".strip()
-        source = f"  [{event.briefing}] {clip(event.sentence, None if full else width)}" if event.briefing else ""
-        click.echo(f"{event.date or 'undated':<10}  {what}{source}")
+        click.echo(event.line(None if full else width))
     if not events:
         click.echo("(no dated events)")
 

@@ -75,17 +75,3 @@ def handle_errors(command):
                 raise click.exceptions.Exit(1) from None
             raise click.ClickException(str(error)) from None
     return wrapper
-
-
-def clip(text: str, width: int | None) -> str:
-    """``text`` cut to ``width`` characters at a word boundary, with "…" where it was cut (None: whole).
-
-    >>> clip("CATL and Stellantis agreed to build a plant in Spain.", 30)
-    'CATL and Stellantis agreed to…'
-    """
-    if width is None or len(text) <= width:
-        return text
-    cut = text[: width - 1]
-    if text[width - 1] != " " and " " in cut[width // 2:]:  # the cut falls inside a word: drop the piece
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"

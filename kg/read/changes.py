@@ -56,6 +56,9 @@ class ChangeReport:
         return {"window": self.window, "entities": [asdict(e) for e in self.entities],
                 "relations": [{**asdict(r), "family": r.family} for r in self.relations]}
 
+    def __repr__(self) -> str:
+        return "\n".join(self.lines())
+
     def lines(self, markdown: bool = False) -> list[str]:
         """The report as `kg changes` prints it (`text_lines`): grouped by family, text or Markdown."""
         return text_lines(self, markdown)

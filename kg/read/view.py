@@ -14,6 +14,20 @@ from dataclasses import dataclass, field
 from kg.model.terms import CLASS_VALUES, RELATION_VALUES
 
 
+def clip(text: str, width: int | None) -> str:
+    """``text`` cut to ``width`` characters at a word boundary, with "…" where it was cut (None: whole).
+
+    >>> clip("CATL and Stellantis agreed to build a plant in Spain.", 30)
+    'CATL and Stellantis agreed to…'
+    """
+    if width is None or len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if text[width - 1] != " " and " " in cut[width // 2:]:  # the cut falls inside a word: drop the piece
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def evidence_order(item: dict) -> tuple:
     """Evidence is listed oldest first; the order is total, so every reader lists it alike."""
     return item["date"], item["briefing"], item["sentence"], item["rule"], item["confidence"], item.get("status", "")
@@ -71,6 +85,32 @@ class WhoResult:
     def as_dict(self) -> dict:
         return {"id": self.id, "label": self.label, "class": self.cls, "aliases": self.aliases,
                 "neighbours": [n.__dict__ for n in self.neighbours]}
+
+    def lines(self, width: int | None = 160) -> list[str]:
+        """The answer as `kg who` prints it: neighbours grouped by relation, each with its first sentence cut to ``width``."""
+        lines = [f"{self.label} ({self.cls})"]
+        if self.aliases:
+            lines.append(f"  also: {'; '.join(a for a in self.aliases[:10] if a != self.label)}")
+        current = None
+        for neighbour in self.neighbours:
+            arrow = "->" if neighbour.direction == "out" else "<-"
+            group = f"{arrow} {neighbour.relation}" + (f" (distance {neighbour.distance})" if neighbour.distance > 1 else "")
+            if group != current:
+                lines.append(f"\n  {group}")
+                current = group
+            via = ""
+            if neighbour.via:
+                via = f" via {neighbour.via}" if neighbour.distance > 1 else f" (via {neighbour.via})"
+            lines.append(f"    {neighbour.label} ({neighbour.cls}){via}")
+            for evidence in neighbour.evidence[:1]:
+                status = f", {evidence['status']}" if evidence.get("status") else ""
+                lines.append(f"      [{evidence['date'] or 'undated'}, {evidence['briefing']}{status}] {clip(evidence['sentence'], width)}")
+        if not self.neighbours:
+            lines.append("  (no relations)")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self.lines())
 
 
 def who_in_view(view, node: str, depth: int = 1) -> WhoResult:
@@ -255,6 +295,12 @@ class Event:
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
+
+    def line(self, width: int | None = 160) -> str:
+        """The event as `kg timeline` prints it."""
+        what = f"{self.head} {self.relation} {self.tail}".strip()
+        source = f"  [{self.briefing}] {clip(self.sentence, width)}" if self.briefing else ""
+        return f"{self.date or 'undated':<10}  {what}{source}"
 
 
 def timeline(index, node: str, since: str = "", until: str = "") -> list[Event]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+from kg.errors import ProtocolError
+
 RESULT_TYPES = {  # SELECT and ASK; the first is the default
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv", "tsv": "text/tab-separated-values",
@@ -31,14 +33,6 @@ FORMAT_NAMES = {
 }
 DIRECT, FORM = "application/sparql-query", "application/x-www-form-urlencoded"
 UPDATE = "application/sparql-update"
-
-
-class ProtocolError(Exception):
-    """A request the protocol refuses, with the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 # --- content negotiation ---------------------------------------------------------------------------

@@ -28,8 +28,9 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlparse
 
+from kg.errors import ProtocolError
 from kg.services.answers import Answer, Job, run_one, text_answer
-from kg.services.protocol import GRAPH_ALIASES, GRAPH_TYPES, ProtocolError, choose_formats, dataset, negotiate, not_acceptable, read_params
+from kg.services.protocol import GRAPH_ALIASES, GRAPH_TYPES, choose_formats, dataset, negotiate, not_acceptable, read_params
 
 MAX_QUERY_BYTES = 100_000
 IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed, so idle clients cannot hold threads
