@@ -21,8 +21,10 @@ from spacy.tokens import Doc
 
 from extract.alternation import alternation
 from extract.lexicon import load_rules
+from extract.literals import lower_case_twin
 from extract.segment import Layout, Segment, all_dates
 from extract.spans import MentionIndex, segment_at
+from extract.values import DocValues
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _LINK = re.compile(r"\s*\((?:Link|link|Link\))\)+|\s*\(\s*Link\s*\)")
@@ -59,9 +61,12 @@ class DocumentMention:
                    evidence=[evidence] if evidence else [], **fields)
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
 def document_key(title: str) -> str:
     """Local key of a document: its English title, normalised."""
-    return "PolicyDocument:" + re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+    return "PolicyDocument:" + _NOT_ALPHANUMERIC.sub(" ", title.lower()).strip()
 
 
 def split_titles(value: str) -> list[tuple[str, int, int, str]]:
@@ -127,13 +132,12 @@ def _phrase_rules() -> dict:
     free = r"(?!(?:as|to|in|on|at|by|for|with|from|and|or|that|which|its|their)\b)[\"“]?[a-z][\w-]*[\"”]?"
     phrase_body = (rf"(?:(?:{modifiers}|\d{{4}})\s+){{0,4}}?"
                    rf"(?P<phrase>(?:(?:{modifiers}|\d{{4}}(?:[-–]\d{{4}})?|\d+\.\d+)\s+){{0,6}}(?:{free}\s+){{0,4}}?(?:{nouns})\b)")
-    return {
+    patterns = {
         "phrase_body": phrase_body,  # what follows a cue other than an issuing verb (extract/story.py)
         "verb_words": frozenset(verb.split()[0].lower() for verb in rules["issue_verbs"]),
         # a whole run of lower-case letters that is one of the verb words (see `_matches`)
-        "verb_word": re.compile(r"(?<![a-z])(?:" + "|".join(
-            re.escape(w) for w in sorted({verb.split()[0].lower() for verb in rules["issue_verbs"]}, key=len, reverse=True)
-            if re.fullmatch("[a-z]+", w)) + r")(?![a-z])"),
+        "verb_word": re.compile(r"(?<![a-z])(?:" + alternation(
+            w for w in {verb.split()[0].lower() for verb in rules["issue_verbs"]} if re.fullmatch("[a-z]+", w)) + r")(?![a-z])"),
         # verb, modifiers, then up to four free words before the head noun: "released a dedicated
         # development plan", "published typical application cases", "its anti-monopoly guidelines"
         "trigger": re.compile(
@@ -152,7 +156,7 @@ def _phrase_rules() -> dict:
         "listed": re.compile(rf"\b(?:{alternation(rules['list_cues'], fold_case=True)})\s+", re.IGNORECASE),
         "list_cues": tuple(cue.lower() for cue in rules["list_cues"]),
         # whether a lower-cased line holds one of the cues anywhere: one scan instead of one per cue
-        "any_list_cue": re.compile("|".join(re.escape(cue.lower()) for cue in rules["list_cues"])),
+        "any_list_cue": re.compile(alternation(cue.lower() for cue in rules["list_cues"])),
         "parts_before_list": re.compile(rules["parts_before_list"], re.IGNORECASE),
         "list_item": re.compile(rf"(?:(?:a|an|the|its|their|\d{{4}})\s+)?(?P<item>(?:[a-z][\w-]*\s+){{0,2}}?{topic})"),
         "list_split": re.compile(r",?\s+as well as\s+|,\s+(?:and\s+|or\s+)?"),
@@ -165,6 +169,19 @@ def _phrase_rules() -> dict:
         "ends_in_noun": re.compile(rf"\b(?:{nouns})(?:\s+\(\d{{4}}\s*[-–]\s*\d{{4}}\))?$", re.IGNORECASE),
         "title_noun": re.compile(rf"\b(?:{alternation(w.title() for w in rules['document_nouns'])})\b"),
     }
+    # case-insensitive patterns read in lines that are lower-cased anyway: their twins for ASCII
+    # text in lower case, twice as fast (`extract.literals.lower_case_twin`; None if there is none)
+    patterns["lower_case"] = {name: lower_case_twin(patterns[name])
+                              for name in ("trigger", "stoppers", "clause", "listed", "parts_before_list")}
+    return patterns
+
+
+def _in_case(rules: dict, name: str, line: str, lowered: str | None) -> tuple[re.Pattern, str]:
+    """The pattern ``name`` and the text to read it in: its lower-case twin and ``lowered`` (the
+    line in lower case, None unless it is ASCII) when both exist, else the pattern and the line.
+    Matches in either are at the same places."""
+    twin = rules["lower_case"][name]
+    return (twin, lowered) if twin is not None and lowered is not None else (rules[name], line)
 
 
 _ASIDE = re.compile(r"\s\((?:[^()\n]{1,24})\)(?=\s[a-z])")
@@ -218,16 +235,18 @@ def _list_comma(line: str, comma: int, base: int, sector_ends: set[int], sector_
 _LOWER_WORD = re.compile(r"[a-z]+")
 
 
-def _matches(line: str, trigger: re.Pattern | None, rules: dict):
-    """The trigger's matches in a line; the issuing-verb trigger is tried only where a verb starts
-    (a case-insensitive alternation scanned along the whole line costs ten times more)."""
+def _matches(line: str, lowered: str | None, trigger: re.Pattern | None, rules: dict):
+    """The trigger's matches in a line (``lowered``: see `_in_case`); only their places count. The
+    issuing-verb trigger is tried only where a verb starts (a case-insensitive alternation scanned
+    along the whole line costs ten times more)."""
     if trigger is not None:
         yield from trigger.finditer(line)
         return
-    trigger, end = rules["trigger"], 0
+    trigger, read = _in_case(rules, "trigger", line, lowered)
+    end = 0
     for word in rules["verb_word"].finditer(line.lower()):  # the runs of _LOWER_WORD that are verb words
         if word.start() >= end:
-            match = trigger.match(line, word.start())
+            match = trigger.match(read, word.start())
             if match:
                 end = match.end()
                 yield match
@@ -246,7 +265,10 @@ def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int
         if trigger is None and verbs.isdisjoint(raw.lower().split()):
             continue  # no issuing verb: the pattern cannot match (a set test is far cheaper than the scan)
         line = _mask_asides(raw)
-        for match in _matches(line, trigger, rules):
+        lowered = line.lower() if line.isascii() else None
+        stoppers, stop_text = _in_case(rules, "stoppers", line, lowered)
+        clauses, clause_text = _in_case(rules, "clause", line, lowered)
+        for match in _matches(line, lowered, trigger, rules):
             if trigger is None and (match.start() and (line[match.start() - 1].isalnum() or _NOUN_BEFORE.search(line, 0, match.start()))):
                 continue  # inside a word, or a noun: "the ministry's release of trial rules"
             phrase_start = match.start("phrase")
@@ -254,13 +276,13 @@ def phrase_documents(text: str, segments: list[Segment], sectors: list[tuple[int
             while words and words[0].lower() in _DETERMINERS:
                 phrase_start += len(words[0]) + 1
                 words = words[1:]
-            stop = rules["stoppers"].search(line, match.end("phrase"))
+            stop = stoppers.search(stop_text, match.end("phrase"))
             while stop and _list_comma(line, stop.start(), segment.start, sector_ends, sector_starts):
-                stop = rules["stoppers"].search(line, stop.end())
+                stop = stoppers.search(stop_text, stop.end())
             end = stop.start() if stop else len(line)
-            clause = rules["clause"].match(line, end) if stop else None
+            clause = clauses.match(clause_text, end) if stop else None
             if clause or len(line[phrase_start:end].split()) < 3 and stop and stop.group(0).strip().lower() in ("that", "which"):
-                later = rules["stoppers"].search(line, (clause or stop).end())
+                later = stoppers.search(stop_text, (clause or stop).end())
                 end = later.start() if later else len(line)
             words = line[phrase_start:end].split()
             if len(words) > 30:
@@ -281,8 +303,11 @@ def _listed(line: str, base: int) -> list[Found]:
     lowered = line.lower()
     if line.isascii() and not rules["any_list_cue"].search(lowered):  # far cheaper than the pattern
         return found
-    for cue in rules["listed"].finditer(line):
-        if rules["parts_before_list"].search(line, max(0, cue.start() - 100), cue.start()):
+    ascii_lowered = lowered if line.isascii() else None
+    listed, listed_text = _in_case(rules, "listed", line, ascii_lowered)
+    parts, parts_text = _in_case(rules, "parts_before_list", line, ascii_lowered)
+    for cue in listed.finditer(listed_text):
+        if parts.search(parts_text, max(0, cue.start() - 100), cue.start()):
             continue  # "four main chapters, such as rules for ...": parts of one document, not documents
         region_end = cue.end() + re.search(r"\.\s|[.;:]$|[;:]|$", line[cue.end():]).start()
         separators = list(rules["list_split"].finditer(line, cue.end(), region_end))
@@ -297,7 +322,7 @@ def _listed(line: str, base: int) -> list[Found]:
     return found
 
 
-def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
+def verbless_documents(values: DocValues, segments: list[Segment]) -> list[Found]:
     """Documents named without an issuing verb before them: (start, end, title, issuers, rule).
 
     Four shapes: a list after "including" or "such as" whose items start with a head noun and
@@ -307,8 +332,8 @@ def verbless_documents(doc: Doc, segments: list[Segment]) -> list[Found]:
     or is in title case around one (see `_quoted_title`).
     """
     rules = _phrase_rules()
-    text = doc._.text
-    issuers = MentionIndex(e for e in doc._.entities if e.label in _ISSUER_CLASSES)
+    text = values.text
+    issuers = MentionIndex(e for e in values.entities if e.label in _ISSUER_CLASSES)
     found: list[Found] = []
     for segment in segments:
         line = _mask_asides(text[segment.start:segment.end])
@@ -343,12 +368,12 @@ def _top_fields(layout: Layout) -> dict[tuple[int, str], list[Segment]]:
     return fields
 
 
-def _issuer_groups(doc: Doc, segment: Segment, index: MentionIndex | None = None) -> list[list[tuple[str, int, int]]]:
+def _issuer_groups(values: DocValues, segment: Segment, index: MentionIndex | None = None) -> list[list[tuple[str, int, int]]]:
     groups, cursor = [], segment.value_start
-    text = doc._.text
+    text = values.text
     value = text[segment.value_start:segment.end]
     if index is None:
-        index = MentionIndex(doc._.entities)
+        index = MentionIndex(values.entities)
     for part in value.split(";"):
         end = cursor + len(part)
         groups.append([(e.key, e.start, e.end) for e in index.inside(cursor, end, _ISSUER_CLASSES)])
@@ -361,9 +386,9 @@ def _overlap(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
-def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
+def field_documents(values: DocValues, layout: Layout) -> list[DocumentMention]:
     """Documents named in the "Article:" / "Policy name:" fields of the top-5 items."""
-    text = doc._.text
+    text = values.text
     found = []
     items = sorted({s.item for s in layout.segments if s.section == "top" and s.item})
     fields = _top_fields(layout)
@@ -380,8 +405,8 @@ def field_documents(doc: Doc, layout: Layout) -> list[DocumentMention]:
         issuer_fields = fields.get((item, "issuers"), [])
         if issuer_fields and issuer_index is None:
             # the entities do not change here: index the issuers once
-            issuer_index = MentionIndex(e for e in doc._.entities if e.label in _ISSUER_CLASSES)
-        issuer_groups = [g for s in issuer_fields for g in _issuer_groups(doc, s, issuer_index)]
+            issuer_index = MentionIndex(e for e in values.entities if e.label in _ISSUER_CLASSES)
+        issuer_groups = [g for s in issuer_fields for g in _issuer_groups(values, s, issuer_index)]
         dates = [d for s in fields.get((item, "date"), []) for d in all_dates(text[s.value_start:s.end])]
         mentions = []
         for index, (title, start, end, zh) in enumerate(titles):
@@ -425,18 +450,18 @@ def _draft(final: DocumentMention, title: str, start: int, end: int, date: str, 
                                  item=final.item, section=final.section, draft_of=final.key)
 
 
-def draft_versions(doc: Doc, documents: list[DocumentMention]) -> list[DocumentMention]:
+def draft_versions(values: DocValues, documents: list[DocumentMention]) -> list[DocumentMention]:
     """Earlier drafts a briefing mentions beside the final document, each linked by `draft_of`.
 
     "... publishes the final version of its anti-monopoly guidelines for the platform economy,
     first released as a draft on November 10, 2020" names two documents: the draft gets its own
     node, dated, so an analyst sees what changed between the two and when.
     """
-    text = doc._.text
+    text = values.text
     if "draft" not in text.lower():  # every rule below needs the word
         return []
     rules = _draft_rules()
-    sentences = doc._.sentences
+    sentences = values.sentences
     drafts = []
     for final in documents:
         if "draft" in final.title.lower().split():
@@ -474,10 +499,9 @@ def make_document_finder(nlp: Language, name: str):
 
 def find_documents(doc: Doc) -> Doc:
     """spaCy component: every policy document of the briefing, merged by key."""
-    layout: Layout = doc._.layout
-    text = doc._.text
-    sentences = doc._.sentences
-    documents = field_documents(doc, layout)
+    values = DocValues.of(doc)  # read once: each doc._ read costs more than most rules here
+    layout, text, sentences = values.layout, values.text, values.sentences
+    documents = field_documents(values, layout)
     by_item: dict[int, list[DocumentMention]] = {}
     for mention in documents:
         if mention.rule == "document.field":
@@ -485,15 +509,15 @@ def find_documents(doc: Doc) -> Doc:
     prose = [s for s in layout.segments if s.section in ("top", "policy_news", "corporate_news", "front")
              and s.kind in ("bullet", "paragraph") or (s.kind == "field" and s.field in ("glance", "comment"))]
     used_in_item: dict[int, int] = {}
-    sectors = [(e.start, e.end) for e in doc._.entities if e.label == "Sector"]
-    issuer_starts = [e.start for e in doc._.entities if e.label in _ISSUER_CLASSES]
+    sectors = [(e.start, e.end) for e in values.entities if e.label == "Sector"]
+    issuer_starts = [e.start for e in values.entities if e.label in _ISSUER_CLASSES]
     # A phrase names a document only after an issuer, or in an item's "At a glance" beside its
     # "Article:" field: other segments need not be read for phrases.
     named = {s for s in prose if s.field == "glance" and by_item.get(s.item)
              or bisect_left(issuer_starts, s.start) < bisect_left(issuer_starts, s.end)}
     phrases = phrase_documents(text, prose, sectors)  # read once: extract/story.py takes the others
     # only issuers are looked up: indexing them alone keeps a long sentence from scanning every mention
-    issuer_index = MentionIndex(e for e in doc._.entities if e.label in _ISSUER_CLASSES)
+    issuer_index = MentionIndex(e for e in values.entities if e.label in _ISSUER_CLASSES)
     prose_starts = [s.start for s in prose]
     for verb_start, start, end, phrase in phrases:
         segment = segment_at(prose, prose_starts, start)
@@ -519,7 +543,7 @@ def find_documents(doc: Doc) -> Doc:
         documents.append(DocumentMention.named(phrase, start, end, "document.phrase", (sentence_start, end), issuers=issuers,
                                                date=segment.date, item=segment.item, section=segment.section))
     taken = [span for mention in documents for span in mention.spans]
-    for start, end, title, issuers, rule in verbless_documents(doc, prose):
+    for start, end, title, issuers, rule in verbless_documents(values, prose):
         if len(title.split()) < 2 or any(a < end and start < b for a, b in taken):
             continue
         segment = next(s for s in prose if s.start <= start < s.end)
@@ -530,7 +554,7 @@ def find_documents(doc: Doc) -> Doc:
     from extract.story import story_documents  # imports this module
 
     documents.extend(story_documents(doc, documents, prose, phrases))
-    documents.extend(draft_versions(doc, documents))
+    documents.extend(draft_versions(values, documents))
     merged: dict[str, DocumentMention] = {}
     for mention in documents:
         if mention.key in merged:

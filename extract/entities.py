@@ -26,12 +26,13 @@ from spacy.tokens import Doc
 
 from extract.abbreviations import find_definitions
 from extract.alternation import alternation
+from extract.anchored import EndAnchored
 from extract.enumerations import elided_items, enumerated_sectors, known_sector_name
 from extract.lexicon import CONNECTORS, KnownEntity, load_known_entities, load_rules, name_signature
 from extract.people import PersonFinder
 from extract.places import PlaceRules
 from extract.scope import MediaNames, matches_at, media_lines, one_sense, readable
-from extract.segment import Intervals, Layout
+from extract.segment import Intervals, Layout, Sentences
 
 # bounded repetitions: a run of letters is never tried to its end from each of its capitals
 _CAP = r"(?:[A-Z][\w'&.\-]{0,40}[\w&]|[A-Z]|\d{1,8}[A-Za-z][\w\-]{0,40})"
@@ -41,7 +42,6 @@ _PREFIX = re.compile(r"^(?:[A-Z][\w.\-]{0,30}(?: [A-Z][\w.\-]{0,30})?-(?:based|h
                      r"|[A-Z][\w.\-]{0,30}'s )")
 _LEADING = {"The", "A", "An", "This", "That", "Its", "Their", "Our", "In", "On", "For", "By", "As", "At",
             "With", "From", "And", "But", "Both", "Meanwhile", "However", "Also", "While", "After", "When", "Among"}
-_WORD_CHAR = re.compile(r"[\w-]")
 _HEAD_CLASSES = ("Agency", "Organization", "Place", "Program")
 PRIORITY = {"alias": 3, "abbreviation": 2, "pattern": 1}
 
@@ -106,18 +106,20 @@ class AliasMatcher:
             if forms:
                 self.matcher.add(entity.id, forms)
 
-    def __call__(self, doc: Doc) -> list[Candidate]:
+    def __call__(self, doc: Doc, text: str, offsets) -> list[Candidate]:
+        """The alias matches of a Doc with its ``text`` and tokens' (character offset, length) ``offsets``."""
         found = []
         matches = self.matcher(doc)
         if not matches:
             return found
-        text = doc._.text
-        offsets = token_offsets(doc)  # token offsets at once: a Span per match costs more
+        # token offsets at once: a Span per match costs more
         token_starts, token_ends = offsets[:, 0].tolist(), (offsets[:, 0] + offsets[:, 1]).tolist()
         for match_id, start, end in matches:
             start_char, end_char = token_starts[start], token_ends[end - 1]
             surface = text[start_char:end_char]
-            if _UNEVEN_SPACE.search(surface):
+            # printable text holds no white space but single blanks unless it holds two in a row: the
+            # usual surface is settled without the pattern
+            if (not surface.isprintable() or "  " in surface) and _UNEVEN_SPACE.search(surface):
                 surface = " ".join(surface.split())
             if surface.lower() in self.lower.get(match_id, ()) or surface in self.exact.get(match_id, ()):
                 cls, key = self.labels[match_id]
@@ -164,10 +166,11 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "quoted": re.compile(r"[\"'](?<![\w][\"'])(?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
         "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
         # "its hydrogen industry", "China's electrolyzer sector": a determiner before the name keeps
-        # verbs and adjectives out ("to identify sectors", "labor-intensive sectors").
-        "sector": re.compile(r"(?:\b(?:the|its|their|our|this|whose)|[A-Z]\w{0,30}['’]s) "
-                             r"(?P<name>[a-z][a-z\-]{1,30}(?: [a-z][a-z\-]{1,30}){0,2}) "
-                             r"(?:industry|industries|sector|sectors)\b"),
+        # verbs and adjectives out ("to identify sectors", "labor-intensive sectors"). Searched from
+        # the rare last word back: the determiner is tried at every word otherwise (`extract.anchored`).
+        "sector": EndAnchored.of(r"(?:\b(?:the|its|their|our|this|whose)|[A-Z]\w{0,30}['’]s) "
+                                 r"(?P<name>[a-z][a-z\-]{1,30}(?: [a-z][a-z\-]{1,30}){0,2})",
+                                 r" (?:industry|industries|sector|sectors)\b"),
         # "Kestrel, a Chinese battery-swapping platform, ...": the apposition first, the name before it after
         "apposition": (re.compile(rf", (?:a|an) (?:[\w\-()&]{{1,30}} ){{0,7}}?(?:{alternation(rules['apposition_heads'])})"
                                   rf"(?=[,.;:]| (?:{alternation(rules['apposition_followers'])})\b)"),
@@ -186,8 +189,11 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "place_heads": tuple(f" {w}" for w in [*rules["head_nouns"]["Place"], *load_rules("places.yml")["place_heads"]]),
         # Cues: what a text must contain for the pattern of the same name to match. They open with
         # a word, not a look back, so the regex engine skips straight to it; most briefings lack them.
+        # A launched programme's head is one of a few words: substring tests find none in most texts
+        # before the cue is searched; the phrase's cue is searched from its last word back.
         "launched_program_cue": re.compile(launched_head),
-        "program_phrase_cue": re.compile(rf"{_PROGRAM_PHRASE_START}(?:fund|scheme|pilot)\b"),
+        "launched_program_words": tuple(launched["heads"]),
+        "program_phrase_cue": EndAnchored.of(_PROGRAM_PHRASE_START.removesuffix(" "), r" (?:fund|scheme|pilot)\b"),
     }
 
 
@@ -214,6 +220,11 @@ def _launched_program_pattern(head: str, rules: dict, alternation) -> re.Pattern
 
 
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
+    """The text without the leading words of `_LEADING` ("The", "In", ...), and where it now starts.
+    Most names open with none: the first word alone is read for them."""
+    first, space, _ = text.partition(" ")
+    if not space or first not in _LEADING:
+        return text, start
     words = text.split(" ")
     while len(words) > 1 and words[0] in _LEADING:
         start += len(words[0]) + 1
@@ -252,9 +263,12 @@ def _when_any(text: str, words: tuple[str, ...], pattern: re.Pattern):
     return pattern.finditer(text) if any(word in text for word in words) else ()
 
 
-def _when_found(text: str, cue: re.Pattern, pattern: re.Pattern):
+def _when_found(text: str, cue: re.Pattern | EndAnchored, pattern: re.Pattern, words: tuple[str, ...] = ()):
     """The pattern's matches, when the text holds its cue, which every match contains: the cue's
-    search skips ahead to its words, far cheaper than trying the pattern at every position."""
+    search skips ahead to its words, far cheaper than trying the pattern at every position. Every
+    cue match holds one of ``words``, if given: substring tests, cheaper still, come first."""
+    if words and not any(word in text for word in words):
+        return ()
     return pattern.finditer(text) if cue.search(text) else ()
 
 
@@ -309,7 +323,7 @@ def pattern_candidates(text: str, allowed: Intervals, places: PlaceRules | None 
             add(match.start("name"), match.group("name"), cls, f"{cls.lower()}.head_first")
     for match in _when_any(text, patterns["affiliation_cue"], patterns["affiliation"]):
         add(match.start("name"), match.group("name"), "Organization", "organization.affiliation")
-    for match in _when_found(text, patterns["launched_program_cue"], patterns["launched_program"]):
+    for match in _when_found(text, patterns["launched_program_cue"], patterns["launched_program"], patterns["launched_program_words"]):
         add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in _when_found(text, patterns["program_phrase_cue"], patterns["program_phrase"]):
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
@@ -460,6 +474,12 @@ def bare_short_forms(text: str, short_keys: dict[str, str], labels: dict[str, st
     return found
 
 
+def _word_char(char: str) -> bool:
+    """Whether a character is a word character or a hyphen (as ``[\\w-]`` matches: \\w is what
+    str.isalnum() holds for, and "_"), without a regex call per character."""
+    return char.isalnum() or char == "_" or char == "-"
+
+
 def _occurrences(text: str, word: str):
     """Start offsets of ``word`` as a whole word (not inside a longer word or a hyphenated one).
 
@@ -468,7 +488,7 @@ def _occurrences(text: str, word: str):
     start = text.find(word)
     while start >= 0:
         end = start + len(word)
-        if (start == 0 or not _WORD_CHAR.match(text[start - 1])) and (end == len(text) or not _WORD_CHAR.match(text[end])):
+        if (start == 0 or not _word_char(text[start - 1])) and (end == len(text) or not _word_char(text[end])):
             yield start
         start = text.find(word, start + 1)
 
@@ -494,6 +514,18 @@ def _modifier_contexts() -> tuple[re.Pattern, re.Pattern, tuple[str, ...], re.Pa
             re.compile(rf"\b(?i:{words('titles')}) (?:of|for) (?:[a-z][a-z\-]{{0,20}},? ){{0,3}}$"))
 
 
+def _may_end_in_title(wide: str) -> bool:
+    """Whether ``wide`` may end in a post's title and its "of" part (the ``titles`` pattern of
+    `_modifier_contexts`): it ends in a space (or one and a line break, where "$" also holds) and
+    "of" or "for" is one of its last four words. Most texts before a sector word fail this
+    cheap test, and the pattern is not searched."""
+    body = wide[:-1] if wide.endswith("\n") else wide
+    if not body.endswith(" "):
+        return False
+    last = body[:-1].rsplit(" ", 4)[-4:]
+    return "of" in last or "for" in last
+
+
 def names_other_thing(text: str, start: int, end: int) -> bool:
     """Whether a sector word only qualifies another noun: "energy consumption", "greenhouse gas".
 
@@ -504,7 +536,7 @@ def names_other_thing(text: str, start: int, end: int) -> bool:
     if heads.match(text, end):
         return True
     wide = text[max(0, start - 70):start]
-    if ("of " in wide or "for " in wide) and title.search(wide):
+    if _may_end_in_title(wide) and title.search(wide):
         return True  # "minister of industry and information technology": the sector word ends a post's title
     window = wide[-30:]
     if window.isascii() and not window.rstrip().lower().endswith(before_words):  # the pattern needs one of them last
@@ -512,17 +544,18 @@ def names_other_thing(text: str, start: int, end: int) -> bool:
     return bool(before.search(window))
 
 
-# every cue that names a list as one of sectors holds one of these: one search, not one per word
-_LIST_WORD = re.compile("sector|industr|field|area")
+def _names_a_list(sentence: str) -> bool:
+    """Whether the sentence holds a word that every cue naming a list as one of sectors holds:
+    four substring tests, several times cheaper than a regular expression or a loop."""
+    return "sector" in sentence or "industr" in sentence or "field" in sentence or "area" in sentence
 
 
-def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals) -> list[Candidate]:
+def enumeration_candidates(text: str, sentences: Sentences, known: list[Candidate], allowed: Intervals) -> list[Candidate]:
     """Unknown items of sector lists, sentence by sentence (see `extract.enumerations`)."""
     sectors = sorted((c.start, c.end) for c in known if c.label == "Sector")
     starts = [a for a, _ in sectors]
-    text = doc._.text
     found = []
-    for start, end in doc._.sentences:
+    for start, end in sentences:
         if not allowed.touches(start):
             continue
         sentence = text[start:end]
@@ -530,7 +563,7 @@ def enumeration_candidates(doc: Doc, known: list[Candidate], allowed: Intervals)
         inside = sectors[index:bisect_left(starts, end, index)]  # only these can lie in the sentence: no scan of all
         has_known = bool(inside)
         # without a known sector in it, only a list its cue names as one of sectors counts ("fields such as")
-        if has_known or _LIST_WORD.search(sentence):
+        if has_known or _names_a_list(sentence):
             for item in enumerated_sectors(sentence, start, inside):
                 found.append(Candidate(item.start, item.end, "Sector", _norm_key("Sector", item.text), "sector.enumeration", 0))
         if ", " not in sentence and not (has_known and "-" in sentence):
@@ -649,11 +682,14 @@ def link_short_names(chosen: list[Candidate]) -> list[Candidate]:
     for c in chosen:
         if c.label == "Firm" and c.rule != "alias":
             long_names.setdefault(c.key.split(":", 1)[1].split()[0], c.key)
+    if not long_names:
+        return chosen
     linked = []
     for c in chosen:
-        name = c.key.split(":", 1)[1]
-        if c.label == "Firm" and " " not in name and name in long_names and long_names[name] != c.key and not c.key.startswith("id:"):
-            c = Candidate(c.start, c.end, c.label, long_names[name], c.rule, c.priority)
+        if c.label == "Firm" and not c.key.startswith("id:"):
+            name = c.key.split(":", 1)[1]
+            if " " not in name and name in long_names and long_names[name] != c.key:
+                c = Candidate(c.start, c.end, c.label, long_names[name], c.rule, c.priority)
         linked.append(c)
     return linked
 
@@ -674,25 +710,18 @@ class Mention(NamedTuple):
     rule: str
 
 
-def token_offsets(doc: Doc):
-    """Each token's (character offset, length), as the segmenter read them, or read now."""
-    return doc._.offsets if doc._.offsets is not None else doc.to_array([IDX, LENGTH])
+def _token_spans(starts, ends, chosen: list[Candidate]) -> tuple[list[int], list[int], list[Candidate]]:
+    """The chosen names widened to the tokens from ``starts`` to ``ends`` (arrays), in text order:
+    where two share a token the longer one stays (spaCy's ``filter_spans`` policy), and a name
+    before the first token goes.
 
-
-def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
-    """Write the chosen names to ``doc.ents`` in one array and return them as mentions.
-
-    Offsets widen to whole tokens; where two widened names share a token the longer one stays
-    (spaCy's ``filter_spans`` policy).
+    Names in text order that share no token (nearly always) all stay as they are: the arrays say
+    so at once, without a Python test per name.
     """
-    if not len(doc) or not chosen:
-        return []
-    offsets = token_offsets(doc)
-    token_starts = offsets[:, 0]
-    starts = numpy.searchsorted(token_starts, [c.start for c in chosen], side="right") - 1
-    ends = numpy.searchsorted(token_starts, [c.end - 1 for c in chosen], side="right")
+    if (starts >= 0).all() and (ends > starts).all() and (starts[1:] >= ends[:-1]).all():
+        return starts.tolist(), ends.tolist(), chosen
     widened = zip(starts.tolist(), ends.tolist(), chosen, strict=True)
-    taken = bytearray(len(doc))  # 1 where a kept name has a token
+    taken = bytearray(int(ends.max()) + 1)  # 1 where a kept name has a token
     kept = []
     for start, end, candidate in sorted(widened, key=lambda t: (t[0] - t[1], t[0])):  # longest first, then leftmost
         if start < 0 or end <= start or 1 in taken[start:end]:
@@ -700,22 +729,38 @@ def set_entities(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
         taken[start:end] = b"\x01" * (end - start)
         kept.append((start, end, candidate))
     kept.sort(key=lambda t: t[0])
+    return [start for start, _, _ in kept], [end for _, end, _ in kept], [c for _, _, c in kept]
+
+
+def set_entities(doc: Doc, chosen: list[Candidate], offsets) -> list[Mention]:
+    """Write the chosen names to ``doc.ents`` in one array and return them as mentions.
+
+    ``offsets`` are the tokens' (character offset, length). Offsets widen to whole tokens (see
+    `_token_spans`).
+    """
+    if not len(doc) or not chosen:
+        return []
+    token_starts = offsets[:, 0]
+    starts = numpy.searchsorted(token_starts, [c.start for c in chosen], side="right") - 1
+    ends = numpy.searchsorted(token_starts, [c.end - 1 for c in chosen], side="right")
+    kept_starts, kept_ends, kept = _token_spans(starts, ends, chosen)
     strings = doc.vocab.strings
-    labels = {label: strings.add(label) for label in {c.label for _, _, c in kept}}
-    first = numpy.array([start for start, _, _ in kept], dtype=numpy.intp)
-    lengths = numpy.array([end - start for start, end, _ in kept], dtype=numpy.intp)
+    labels = {label: strings.add(label) for label in {c.label for c in kept}}
+    first = numpy.array(kept_starts, dtype=numpy.intp)
+    lengths = numpy.array(kept_ends, dtype=numpy.intp) - first
     inside = numpy.repeat(first - numpy.cumsum(lengths) + lengths, lengths) + numpy.arange(lengths.sum())  # each entity's tokens
     columns = numpy.zeros((len(doc), 3), dtype="uint64")  # ENT_IOB, ENT_TYPE, ENT_KB_ID per token
     columns[:, 0] = 2  # outside every entity
     columns[inside, 0] = 1
     columns[first, 0] = 3
-    columns[inside, 1] = numpy.repeat(numpy.array([labels[c.label] for _, _, c in kept], dtype="uint64"), lengths)
-    keys = {key: strings.add(key) for key in {c.key for _, _, c in kept}}  # a name recurs: each key is added once
-    columns[inside, 2] = numpy.repeat(numpy.array([keys[c.key] for _, _, c in kept], dtype="uint64"), lengths)
+    columns[inside, 1] = numpy.repeat(numpy.array([labels[c.label] for c in kept], dtype="uint64"), lengths)
+    keys = {key: strings.add(key) for key in {c.key for c in kept}}  # a name recurs: each key is added once
+    columns[inside, 2] = numpy.repeat(numpy.array([keys[c.key] for c in kept], dtype="uint64"), lengths)
     doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], columns)
     token_ends = (token_starts + offsets[:, 1]).tolist()
     token_starts = token_starts.tolist()
-    return [Mention(token_starts[start], token_ends[end - 1], c.label, c.key, c.rule) for start, end, c in kept]
+    return [Mention(token_starts[start], token_ends[end - 1], c.label, c.key, c.rule)
+            for start, end, c in zip(kept_starts, kept_ends, kept, strict=True)]
 
 
 @Language.factory("cikg_entities", requires=["doc._.layout", "doc._.sentences"],
@@ -741,12 +786,16 @@ class EntityRecognizer:
         self.agency_heads = tuple(load_rules("names.yml")["head_nouns"]["Agency"])
 
     def __call__(self, doc: Doc) -> Doc:
-        layout: Layout = doc._.layout
-        text = doc._.text
+        underscore = doc._  # each doc._ read builds spaCy's Underscore again: once here
+        layout: Layout = underscore.layout
+        text = underscore.text
+        offsets = underscore.offsets
+        if offsets is None:  # the segmenter reads them, unless the Doc is empty
+            offsets = doc.to_array([IDX, LENGTH])
         allowed, for_places = readable(layout, text, self.places.chrome_lines(text))
         titles = Intervals.of((s.value_start, s.end) for s in layout.segments if s.kind == "field" and s.field in ("article", "article_zh"))
         alias_cands = [
-            c for c in self.aliases(doc)
+            c for c in self.aliases(doc, text, offsets)
             if (allowed.holds(c.start, c.end) or c.label == "Place" and for_places.holds(c.start, c.end))
             and not (c.label == "Sector" and _modifies_other_noun(text, c))
             and not (c.label == "Place" and not self.places.keep(text, c.start, c.end))
@@ -769,12 +818,12 @@ class EntityRecognizer:
                   for f in (*self.places.candidates(text), *self.places.local_agencies(text, table_spans))
                   if allowed.holds(f.start, f.end)]
         candidates = [*alias_cands, *abbreviations, *bare, *patterns, *people, *places,
-                      *enumeration_candidates(doc, alias_cands, allowed)]
+                      *enumeration_candidates(text, underscore.sentences, alias_cands, allowed)]
         media = Intervals.of(media_spans)
         cjk = _CJK.search(text) is not None  # most briefings have no Chinese at all: no name need be read for it
         latin = [c for c in candidates if (not (cjk and _CJK.search(text, c.start, c.end)) or c.rule == "alias")
                  and not media.overlaps(c.start, c.end)]
         chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed, self.known_names))
         chosen = one_sense(text, chosen, self.markets, self.places.keep)
-        doc._.entities = set_entities(doc, chosen)
+        underscore.entities = set_entities(doc, chosen, offsets)
         return doc

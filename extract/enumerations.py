@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from extract.alternation import alternation
 from extract.lexicon import load_known_entities, load_rules
@@ -30,12 +31,12 @@ _CHUNK_END = re.compile(r"\s*(?:\(|\)|;|:|\.(?:\s|$)|\s-\s|\s–\s|$)")
 _MAX_ITEM_WORDS = 5
 
 
-@dataclass(frozen=True)
-class ListItem:
+class ListItem(NamedTuple):
     """One item of an enumeration, with its offsets in the text.
 
     ``text`` is the item's name; it differs from the text at the offsets only for an elided item
     ("manufacturing" in "chip design, manufacturing and packaging" is "chip manufacturing").
+    A named tuple: lists are read in every sentence, and a frozen dataclass is slower to build.
     """
 
     start: int
@@ -97,7 +98,7 @@ def _tail(chunk: str, offset: int, stop: frozenset[str], opens_sentence: bool = 
     """The item that ends a chunk: the run of clean words after the last stop word or colon.
 
     The sentence's first word may be capitalised ("Kelp farming, drone racing and ...")."""
-    head = re.split(r"[:;(]", chunk)[-1]
+    head = chunk[max(chunk.rfind(":"), chunk.rfind(";"), chunk.rfind("(")) + 1:]  # after the last of them
     base = offset + len(chunk) - len(head)
     words = head.split(" ")
     kept: list[str] = []
@@ -117,8 +118,7 @@ def _tail(chunk: str, offset: int, stop: frozenset[str], opens_sentence: bool = 
 
 def _head(chunk: str, offset: int, stop: frozenset[str]) -> list[ListItem]:
     """The item(s) that open the last chunk: "and refining, as well as" gives "refining"."""
-    match = re.match(r"(?:and|or) ", chunk)
-    lead = match.end() if match else 0
+    lead = 4 if chunk.startswith("and ") else 3 if chunk.startswith("or ") else 0
     body = chunk[lead:]
     body = body[:_CHUNK_END.search(body).start()]
     words = body.split(" ")
@@ -172,6 +172,13 @@ def _enumerations(sentence: str, offset: int) -> list[tuple[list[ListItem], int]
     for piece in sentence.split(", "):
         chunks.append((piece, offset + position))
         position += len(piece) + 2
+    heads: dict[int, list[ListItem]] = {}  # each chunk's opening items, read once: lists are tried from every chunk
+
+    def head_of(number: int) -> list[ListItem]:
+        if number not in heads:
+            heads[number] = _head(*chunks[number], stop)
+        return heads[number]
+
     found = []
     index = 0
     while index < len(chunks) - 1:
@@ -183,13 +190,14 @@ def _enumerations(sentence: str, offset: int) -> list[tuple[list[ListItem], int]
         while cursor < len(chunks):
             chunk, chunk_offset = chunks[cursor]
             words = chunk.split(" ")
-            next_is_item = cursor + 1 < len(chunks) and bool(_head(*chunks[cursor + 1], stop))
-            names_list = words[-1] in rules.heads  # "the steel and aluminum sectors, expanding ...": the list ends here
-            if not chunk.startswith(("and ", "or ")) and next_is_item and not names_list and _clean_words(words, stop, inner_and=True):
+            # the list goes on with this chunk when the next one opens with an item too; it ends at a
+            # noun that names it ("the steel and aluminum sectors, expanding ...")
+            if (not chunk.startswith(("and ", "or ")) and cursor + 1 < len(chunks) and head_of(cursor + 1)
+                    and words[-1] not in rules.heads and _clean_words(words, stop, inner_and=True)):
                 items.append(ListItem(chunk_offset, chunk_offset + len(chunk), chunk))
                 cursor += 1
                 continue
-            items.extend(_head(chunk, chunk_offset, stop))
+            items.extend(head_of(cursor))
             break
         if len(items) < 2:  # no list starts here; one may start in the next chunk ("..., including A, B and C")
             index += 1
@@ -202,14 +210,16 @@ def _enumerations(sentence: str, offset: int) -> list[tuple[list[ListItem], int]
 
 _ITEMS = r"(?P<a>[a-z][a-z\-]*(?: [a-z][a-z\-]*){0,3})(?: \([A-Za-z\-]{2,12}\))? (?:and|to) (?P<b>[a-z][a-z\-]*(?: [a-z][a-z\-]*){0,3})"
 _CLAUSE_END = r"(?=\s*(?:[.;:(),]|\s-\s|$))"
-# (pattern, cue strength): a cue that names sectors itself, a plain cue, a range "from A to B"
+# (pattern, cue strength, words one of which each match holds): a cue that names sectors itself, a
+# plain cue, a range "from A to B"; substring tests for the words are far cheaper than the patterns
 _PAIRS = (
-    (re.compile(rf"\b(?:sectors|industries|fields|areas) (?:such as|like|including|include|includes|covering) {_ITEMS}{_CLAUSE_END}"), 2),
+    (re.compile(rf"\b(?:sectors|industries|fields|areas) (?:such as|like|including|include|includes|covering) {_ITEMS}{_CLAUSE_END}"), 2,
+     ("sectors ", "industries ", "fields ", "areas ")),
     (re.compile(rf"(?<!sectors )(?<!industries )(?<!fields )(?<!areas )\b(?:such as|including|especially|particularly) "
-                rf"{_ITEMS}{_CLAUSE_END}"), 1),
-    (re.compile(rf"\bfrom {_ITEMS}{_CLAUSE_END}"), 1),
+                rf"{_ITEMS}{_CLAUSE_END}"), 1, ("such as ", "including ", "especially ", "particularly ")),
+    (re.compile(rf"\bfrom {_ITEMS}{_CLAUSE_END}"), 1, ("from ",)),
 )
-_PAIR_WORD = re.compile("such as|includ|especially|particularly|from ")  # each pattern above needs one
+_PAIR_WORDS = ("such as", "includ", "especially", "particularly", "from ")  # each pattern above needs one: most sentences hold none
 
 
 def _cued_pairs(sentence: str, offset: int, rules: _Rules) -> list[tuple[list[ListItem], int]]:
@@ -218,9 +228,11 @@ def _cued_pairs(sentence: str, offset: int, rules: _Rules) -> list[tuple[list[Li
     sectors), "including marine chemistry and biomedicine" (a plain cue: one item must be
     known), "from drones to cargo airships" (a range: the same)."""
     found: list[tuple[list[ListItem], int]] = []
-    if not _PAIR_WORD.search(sentence):
+    if not any(word in sentence for word in _PAIR_WORDS):
         return found
-    for pattern, strength in _PAIRS:
+    for pattern, strength, words in _PAIRS:
+        if not any(word in sentence for word in words):
+            continue
         for match in pattern.finditer(sentence):
             joined_by_to = sentence[match.end("a"):match.start("b")].endswith(" to ")
             if joined_by_to != (strength == 1 and match.group(0).startswith("from ")):
@@ -305,13 +317,17 @@ def _list_sectors(sentence: str, offset: int, known: list[tuple[int, int]], list
     return new
 
 
+_SHORT_LIST = 8  # known spans: a list this short is filtered directly (see `_in_sentence`)
 _SORTED: list = [None, [], []]  # the last list of known spans seen, sorted, and its starts
 
 
 def _in_sentence(known: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    """The known spans inside one sentence. The caller passes the same list for every sentence
+    """The known spans inside one sentence. A caller may pass the same list for every sentence
     of a text: it is sorted once, and each sentence takes its share by bisection (a scan of every
-    span for every sentence made long texts quadratic)."""
+    span for every sentence made long texts quadratic). A short list (the spans of one sentence,
+    as `extract.entities` passes them) is read directly: setting up the bisection costs more."""
+    if len(known) <= _SHORT_LIST:
+        return [span for span in sorted(known) if start <= span[0] < end and span[1] <= end]
     if _SORTED[0] is not known:
         spans = sorted(known)
         _SORTED[:] = [known, spans, [a for a, _ in spans]]
@@ -340,7 +356,7 @@ def modified_sectors(sentence: str, offset: int, known: list[tuple[int, int]]) -
     end_of_sentence = offset + len(sentence)
     spans = [(a, b) for a, b in known if offset <= a < b <= end_of_sentence]
     if len(spans) > 1:  # one span is its own longest: most sentences name one known sector
-        spans = _longest(sorted(spans))
+        spans = _longest(spans)
     ends = {b: a for a, b in spans}
     for start, end in spans:
         name = sentence[start - offset:end - offset]
@@ -384,6 +400,9 @@ def _modifiers_before(sentence: str, position: int, modifiers: frozenset[str]) -
 
 def _longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The known spans that no longer one overlaps (alias matches overlap before they are chosen)."""
+    ordered = sorted(spans)
+    if all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
+        return ordered  # none overlaps another (the usual case): each is its own longest
     kept: list[tuple[int, int]] = []  # sorted by start; kept spans never overlap
     starts: list[int] = []
     for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):

@@ -21,11 +21,15 @@ from extract.normalize import normalize_text
 from extract.records import BriefingRecord, records_from_doc
 from extract.segment import Sentences, segment_text
 
-_ABBREVIATION_DOTS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Co|Ltd|Inc|Corp|No|Nos|St|Dr|Mr|Ms|Mrs|U\.S|U\.K|approx|incl)\.$")
+_ABBREVIATIONS = ("e.g", "i.e", "etc", "vs", "Co", "Ltd", "Inc", "Corp", "No", "Nos", "St", "Dr", "Mr", "Ms", "Mrs", "U.S", "U.K",
+                  "approx", "incl")
+_ABBREVIATION_DOTS = re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in _ABBREVIATIONS)})\.$")
+_ABBREVIATION_ENDS = tuple(f"{a}." for a in _ABBREVIATIONS)  # what a text ending in one of them ends with
 
 _AFTER_NEWLINE = re.compile(r"\n\s*(?=\S)")
-# opens with the stop itself, so the regex engine skips ahead to the next stop character
-_FULL_STOP = re.compile(r"[.?!]\s+(?=[A-Z\"'(])|\.(?=[A-Z])")
+# opens with the stop itself, one character class for both cases, so the regex engine skips ahead
+# to the next stop character (an alternation of two openings is tried at every character)
+_FULL_STOP = re.compile(r"[.?!](?:\s+(?=[A-Z\"'(])|(?<=\.)(?=[A-Z]))")
 
 
 def _after_full_stops(text: str) -> set[int]:
@@ -34,7 +38,9 @@ def _after_full_stops(text: str) -> set[int]:
     found = set()
     for match in _FULL_STOP.finditer(text):
         stop = match.start() + 1
-        if text[stop - 1] == "." and _ABBREVIATION_DOTS.search(text[max(0, stop - 13):stop]):
+        window = max(0, stop - 13)
+        # the pattern's word boundary needs it, but a substring test rules out most stops first
+        if text[stop - 1] == "." and text.endswith(_ABBREVIATION_ENDS, window, stop) and _ABBREVIATION_DOTS.search(text[window:stop]):
             continue
         found.add(match.end())
     return found
@@ -57,15 +63,16 @@ def segment_doc(doc: Doc) -> Doc:
     once and the starts written back in one call: per-token Python objects cost more than the
     rest of the pipeline on a long briefing.
     """
+    underscore = doc._  # each doc._ access builds spaCy's Underscore again: once here
     # Doc.text joins every token on each access: `extract` hands the text over, later components read doc._.text
-    text = doc._.text = doc._.text or doc.text
+    text = underscore.text = underscore.text or doc.text
     layout = segment_text(text)
-    doc._.layout = layout
+    underscore.layout = layout
     if not len(doc):
-        doc._.sentences = Sentences((), ())
+        underscore.sentences = Sentences((), ())
         return doc
     line_starts = {s.start for s in layout.segments} | {s.value_start for s in layout.segments if s.value_start}
-    offsets = doc._.offsets = doc.to_array([IDX, LENGTH])  # read once: later components need them too
+    offsets = underscore.offsets = doc.to_array([IDX, LENGTH])  # read once: later components need them too
     token_starts = offsets[:, 0]
     # an array, not a list: numpy would convert a list again for each of the two calls below
     candidates = numpy.array(sorted(line_starts | {m.end() for m in _AFTER_NEWLINE.finditer(text)} | _after_full_stops(text)),
@@ -78,7 +85,7 @@ def segment_doc(doc: Doc) -> Doc:
     doc.from_array([SENT_START], flags.astype("uint64"))
     last_tokens = numpy.append(starts[1:] - 1, len(offsets) - 1)
     ends = offsets[last_tokens, 0] + offsets[last_tokens, 1]
-    doc._.sentences = Sentences(tuple(token_starts[starts].tolist()), tuple(ends.tolist()))
+    underscore.sentences = Sentences(tuple(token_starts[starts].tolist()), tuple(ends.tolist()))
     return doc
 
 

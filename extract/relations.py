@@ -24,7 +24,9 @@ from extract.documents import DocumentMention
 from extract.entities import Mention
 from extract.funding import funding_relations
 from extract.lexicon import CLASSES, RuleFileError, load_rules, rules_path
+from extract.literals import CaseFolded, LiteralFilter, lower_case_twin
 from extract.segment import Sentences
+from extract.values import DocValues
 from ontology.vocabulary import VOCABULARY
 
 RELATIONS = VOCABULARY.relation_names
@@ -35,8 +37,8 @@ _NOUN_REACH = 3  # "the company" may stand for the subject of up to three senten
 # A sector named as a means ("using AI, 5G and ...") is a tool of the policy, not its target; one
 # named as a user of its products ("demand in various sectors, for instance transportation") or a
 # field of application ("applications for biotech advances in fields like agriculture") neither.
-_MEANS = re.compile(r"\b(?:using|utili[sz]ing|through|adopt\w*|application of|apply\w*|integrat\w*|"
-                    r"by|via|demand|downstream|customers|fields like)\b[^.;:]{0,80}$", re.IGNORECASE)
+_MEANS = CaseFolded(re.compile(r"\b(?:using|utili[sz]ing|through|adopt\w*|application of|apply\w*|integrat\w*|"
+                               r"by|via|demand|downstream|customers|fields like)\b[^.;:]{0,80}$", re.IGNORECASE))
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class PairRule:
     before: re.Pattern | None = None  # searched in the sentence's text before the first entity
     distribute: str = ""  # "first", "last" or "both": the rule holds for every member of that side's list
     among: bool = False  # and between the members of that list ("an alliance with A and B": A and B too)
+    between_lower: re.Pattern | None = None  # `between` for ASCII text in lower case (`extract.literals.lower_case_twin`)
 
 
 class FoundRelation(NamedTuple):
@@ -103,7 +106,7 @@ def load_pair_rules() -> tuple[PairRule, ...]:
             raise RuleFileError(f"{where}: distribute must be first, last or both")
         rules.append(PairRule(raw["id"], raw["relation"], first, last, raw["head"], between, after,
                               float(raw["confidence"]), raw["example"], bool(raw.get("nearest")), tuple(raw.get("examples", ())),
-                              before, raw.get("distribute", ""), bool(raw.get("among"))))
+                              before, raw.get("distribute", ""), bool(raw.get("among")), lower_case_twin(between)))
     return tuple(rules)
 
 
@@ -137,8 +140,9 @@ def _list_members(text: str, ents: list[Mention], index: int, step: int) -> list
 _BY_LABELS: dict[int, tuple[tuple[PairRule, ...], dict]] = {}
 
 
-def _by_labels(rules: tuple[PairRule, ...]) -> dict[tuple[str, str], list[PairRule]]:
-    """The rules that can join a pair of entities, by the pair's labels, in rule order.
+def _by_labels(rules: tuple[PairRule, ...]) -> dict[tuple[str, str], LiteralFilter]:
+    """The rules that can join a pair of entities, by the pair's labels, in rule order, behind a
+    filter on what their ``between`` patterns need (`extract.literals.LiteralFilter`).
 
     Cached by the tuple's identity: hashing every rule of the tuple for each briefing cost more
     than building the table."""
@@ -150,21 +154,27 @@ def _by_labels(rules: tuple[PairRule, ...]) -> dict[tuple[str, str], list[PairRu
         for first_label in rule.first:
             for last_label in rule.last:
                 by_labels.setdefault((first_label, last_label), []).append(rule)
+    filters = {labels: LiteralFilter(listed, [rule.between for rule in listed]) for labels, listed in by_labels.items()}
     if len(_BY_LABELS) >= 8:
         _BY_LABELS.clear()
-    _BY_LABELS[id(rules)] = (rules, by_labels)
-    return by_labels
+    _BY_LABELS[id(rules)] = (rules, filters)
+    return filters
 
 
 def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]:
     """Apply the pair rules to every ordered pair of entities inside one sentence."""
+    return _pair_relations(DocValues.of(doc), rules)
+
+
+def _pair_relations(values: DocValues, rules: tuple[PairRule, ...]) -> list[FoundRelation]:
+    """`pair_relations` on a Doc's values, read once by the component."""
     found = []
-    text = doc._.text
-    sentences = doc._.sentences
+    text = values.text
+    sentences = values.sentences
     by_labels = _by_labels(rules)
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
     around = sentences.around
-    for mention in doc._.entities:
+    for mention in values.entities:
         by_sentence.setdefault(around(mention.start), []).append(mention)
     get_rules = by_labels.get
     for (sentence_start, sentence_end), ents in _with_anaphors(text, sentences, by_sentence):
@@ -179,18 +189,25 @@ def pair_relations(doc: Doc, rules: tuple[PairRule, ...]) -> list[FoundRelation]
                 if not candidates or first_key == last.key or last.end > sentence_end:
                     continue
                 between = text[first_end:last.start]
+                lower_case = between.lower() if between.isascii() else None
+                possible = candidates.possible(lower_case)  # only the rules whose literals occur in it can match
+                if not possible:
+                    continue
                 after = text[last.end:min(sentence_end, last.end + _CONTEXT)]
                 if last.label == "Place" and after.startswith(("'s ", "’s ")) and any(
                         e.label == "Place" and e.start - last.end < 40 for e in ents[j + 1:j + 4]):
                     continue  # "China's northern Shanxi province": the place meant is the later one
                 inner = None  # the labels of the mentions between the two, read once for every rule that asks
-                for rule in candidates:
+                for rule in possible:
                     if rule.nearest:
                         if inner is None:
                             inner = {e.label for e in ents[i + 1:j]}
                         if not inner.isdisjoint(rule.first):
                             continue  # "TikTok owner ByteDance is building ...": the subject is the nearer firm
-                    if not rule.between.fullmatch(between):
+                    if lower_case is not None and rule.between_lower is not None:
+                        if not rule.between_lower.fullmatch(lower_case):
+                            continue
+                    elif not rule.between.fullmatch(between):
                         continue
                     if rule.after and not rule.after.search(after):
                         continue
@@ -276,13 +293,10 @@ def _bounds(sentences: Sentences, start: int, end: int) -> tuple[int, int]:
     return sentences.around(start)[0], sentences.around(max(start, end - 1))[1]
 
 
-def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[FoundRelation]:
+def document_relations(values: DocValues, documents: list[DocumentMention]) -> list[FoundRelation]:
     """Layout rules: issuers, target sectors and programmes of each document."""
     found = []
-    layout = doc._.layout
-    text = doc._.text
-    sentences = doc._.sentences
-    mentions = doc._.entities
+    layout, text, sentences, mentions = values.layout, values.text, values.sentences, values.entities
     sectors = [m for m in mentions if m.label == "Sector"]  # mentions are in text order
     programs = [m for m in mentions if m.label == "Program"]
     sector_starts, program_starts = [m.start for m in sectors], [m.start for m in programs]
@@ -315,7 +329,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
         glance = [s for s in layout.segments if s.section == "top" and s.item == item and s.field == "glance"]
         for segment in glance:
             for sector in _starting_in(sectors, sector_starts, segment.start, segment.end):
-                if _MEANS.search(text[sentences.around(sector.start)[0]:sector.start]):
+                if _MEANS.occurs(text[sentences.around(sector.start)[0]:sector.start]):
                     continue
                 mentioned_before = [(max(a for a, _ in d.spans[1:] if a <= sector.start), d) for d in item_documents
                                     if any(a <= sector.start for a, _ in d.spans[1:])]
@@ -328,7 +342,7 @@ def document_relations(doc: Doc, documents: list[DocumentMention]) -> list[Found
         for start, end in document.spans:
             sentence_start, sentence_end = _bounds(sentences, start, end)
             for sector in _starting_in(sectors, sector_starts, end, sentence_end):
-                if _MEANS.search(text[end:sector.start]):
+                if _MEANS.occurs(text[end:sector.start]):
                     continue
                 found.append(FoundRelation(document.key, "targetsSector", sector.key, sentence_start, sentence_end,
                                            "targets_sector.same_sentence", 0.5))
@@ -344,10 +358,12 @@ def find_relations(doc: Doc) -> Doc:
     """spaCy component: pair rules and layout rules into ``doc._.relations``."""
     from extract.targets import policy_relations  # imports this module's FoundRelation
 
-    relations = [*document_relations(doc, doc._.documents), *policy_relations(doc, doc._.documents),
-                 *pair_relations(doc, load_pair_rules()),
+    values = DocValues.of(doc)  # read once: each doc._ read costs more than most rules here
+    documents = doc._.documents
+    relations = [*document_relations(values, documents), *policy_relations(doc, documents),
+                 *_pair_relations(values, load_pair_rules()),
                  *(FoundRelation(investor, "investsIn", raiser, start, end, "invests_in.funding_round", 0.7)
-                   for investor, raiser, start, end in funding_relations(doc._.text, doc._.sentences, doc._.entities))]
+                   for investor, raiser, start, end in funding_relations(values.text, values.sentences, values.entities))]
     unique = {}
     for relation in relations:
         unique.setdefault((relation.head, relation.relation, relation.tail), relation)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from extract.alternation import alternation
 from extract.lexicon import name_signature
 from extract.segment import Intervals, Layout
 
@@ -79,8 +80,8 @@ class MediaNames:
     around it, so the rare word is searched for, not every capital."""
 
     def __init__(self, words: list[str], outlets: list[str]):
-        alternation = "|".join(re.escape(w) for w in sorted({*words, *outlets}, key=len, reverse=True))
-        self.anchor = re.compile(rf"(?:{alternation})\b")
+        # a trie (`extract.alternation`): the same matches as the words longest first, a faster scan
+        self.anchor = re.compile(rf"(?:{alternation({*words, *outlets})})\b")
         self.outlets = frozenset(outlets)
         self.left = re.compile(r"(?:[A-Z][\w&'.\-]* ){1,4}\Z")
         self.right = re.compile(r"(?: [A-Z][\w&'\-]*){1,3}")
@@ -129,11 +130,15 @@ def one_sense(text: str, chosen: list[Candidate], markets: frozenset[str],
     """
     firms = {}
     for c in chosen:
-        words = text[c.start:c.end].split()
-        if c.label == "Firm" and len(words) > 1:
-            firms.setdefault(words[0], c.key)
+        if c.label == "Firm":
+            words = text[c.start:c.end].split()
+            if len(words) > 1:
+                firms.setdefault(words[0], c.key)
     result = []
     for index, c in enumerate(chosen):
+        if c.label not in ("Agency", "Organization"):  # the classes this settles; others stay as they are
+            result.append(c)
+            continue
         surface = text[c.start:c.end]
         if c.label == "Agency" and surface in markets:
             if not is_place(text, c.start, c.end):

@@ -46,11 +46,19 @@ def _rules() -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:
     return frozenset(rules["deal_relations"]), ordered
 
 
-@lru_cache(maxsize=1)
-def _any_cue() -> re.Pattern:
-    """Every status's cues in one pattern: it matches where (and only where) one of them starts."""
-    cues = [f"(?:{_cue_alternation(entry['cues'])})" for entry in load_rules("status.yml")["statuses"]]
-    return re.compile(r"(?<!\w)(?:" + "|".join(cues) + r")(?!\w)", re.IGNORECASE)
+@lru_cache(maxsize=2)
+def _cues_before(lower_case: bool) -> tuple[re.Pattern | None, ...]:
+    """For each rank, the cues of the statuses ranked before it in one pattern, a group per status
+    (``s0``, ``s1``, ...) in rank order: it matches where one of them starts, and the group that
+    matched there is the best status whose cue starts there (alternatives are tried in order).
+
+    The cues are in lower case (`_cue_alternation`): for ASCII text in lower case (``lower_case``)
+    an exact match finds what a case-insensitive one finds in the text, twice as fast."""
+    cues = [_cue_alternation(entry["cues"]) for entry in load_rules("status.yml")["statuses"]]
+    groups = [f"(?P<s{rank}>{alternatives})" for rank, alternatives in enumerate(cues)]
+    flags = 0 if lower_case else re.IGNORECASE
+    return tuple(re.compile(r"(?<!\w)(?:" + "|".join(groups[:rank]) + r")(?!\w)", flags) if rank else None
+                 for rank in range(len(groups) + 1))
 
 
 def deal_status(relation: str, sentence: str) -> str:
@@ -66,17 +74,16 @@ def deal_status(relation: str, sentence: str) -> str:
     deals, ordered = _rules()
     if relation not in deals:
         return ""
-    # One scan for any cue instead of one per status: at each place a cue starts, only the
-    # statuses ranked before the best one found so far are tried there.
-    best, position, search = len(ordered), 0, _any_cue().search
+    # One scan for the cues of every status ranked before the best one found so far: where one
+    # matches, its group names the best status whose cue starts there.
+    lower_case = sentence.isascii()  # lower() of other text may differ from case folding
+    if lower_case:
+        sentence = sentence.lower()
+    best, position, before = len(ordered), 0, _cues_before(lower_case)
     while best:
-        found = search(sentence, position)
+        found = before[best].search(sentence, position)
         if found is None:
             break
-        start = found.start()
-        for rank in range(best):
-            if ordered[rank][1].match(sentence, start):
-                best = rank
-                break
-        position = start + 1
+        best = int(found.lastgroup[1:])
+        position = found.start() + 1
     return ordered[best][0] if best < len(ordered) else ""

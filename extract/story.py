@@ -20,7 +20,9 @@ from extract.alternation import alternation
 from extract.documents import DocumentMention, _clean_title, _phrase_rules, phrase_documents
 from extract.entities import Mention
 from extract.lexicon import load_rules, name_signature
+from extract.literals import CaseFolded, Gated
 from extract.segment import Segment
+from extract.values import DocValues
 
 Issuer = tuple[str, int, int]
 _BY = re.compile(r"[Bb]y\s")
@@ -86,7 +88,8 @@ def policy_rules() -> dict:
         "anaphor_before": re.compile(rf"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?P<noun>{nouns}),?\s*$", re.IGNORECASE),
         "anaphor_after": re.compile(rf",?\s*(?:the|this|that)\s+(?:[\w-]+\s+)?(?P<noun>{nouns})\b", re.IGNORECASE),
         "anaphora_subject": re.compile(raw["anaphora_subject"].replace("{nouns}", nouns), re.IGNORECASE),
-        "anaphora_source": re.compile(raw["anaphora_source"].replace("{nouns}", nouns), re.IGNORECASE),
+        # asked of every sentence with a sector; only its place and its noun (in any case) are read
+        "anaphora_source": CaseFolded(re.compile(raw["anaphora_source"].replace("{nouns}", nouns), re.IGNORECASE)),
         "continuing": re.compile(raw["continuing"]),
         "remark": re.compile(raw["remark"]),
         "program_focus": re.compile(raw["program_focus"], re.IGNORECASE),
@@ -97,7 +100,8 @@ def policy_rules() -> dict:
         "press_conference": re.compile(raw["press_conference"]),
         "run_by": re.compile(raw["run_by"], re.IGNORECASE),
         "iteration_of": re.compile(raw["iteration_of"].replace("{nouns}", nouns)),
-        "headline_title": re.compile(raw["headline_title"], re.MULTILINE),
+        # searched in every headline and heading, which mostly lack its nouns (`extract.literals.Gated`)
+        "headline_title": Gated(re.compile(raw["headline_title"], re.MULTILINE)),
         "short_form": re.compile(raw["short_form"]),
         "release_of": re.compile(raw["release_of"] + phrase_body, re.IGNORECASE),
         "institution_list": re.compile(raw["institution_list"], re.IGNORECASE),
@@ -106,7 +110,7 @@ def policy_rules() -> dict:
         "defines_subject": re.compile(raw["defines_subject"]),
         "lead_in": re.compile(r"(?:[A-Z][a-z]+,\s+)?(?:[Tt]he\s+)?[\"“‘']?"),
         "tool": re.compile(raw["tool"], re.IGNORECASE),
-        "heading_document": re.compile(raw["heading_document"], re.IGNORECASE),
+        "heading_document": Gated(re.compile(raw["heading_document"], re.IGNORECASE)),
         "content_verbs": re.compile(raw["content_verbs"], re.IGNORECASE),
         "investing_program": re.compile(raw["investing_program"], re.IGNORECASE),
         "serves_program": re.compile(raw["serves_program"], re.IGNORECASE),
@@ -149,12 +153,15 @@ def story_documents(doc: Doc, documents: list[DocumentMention], prose: list[Segm
                     phrases: list[tuple[int, int, int, str]]) -> list[DocumentMention]:
     """New documents of the story, and issuers of known ones from passives (mutates ``documents``)."""
     rules = policy_rules()
-    text = doc._.text
-    sentences = doc._.sentences
+    values = DocValues.of(doc)
+    # programmes whose issuers administer them (`_programs_not_documents`); a list on every Doc read here
+    administered = doc._.administered = doc._.administered or []
+    text = values.text
+    sentences = values.sentences
     prose = sorted(prose, key=lambda s: s.start)
     starts = [s.start for s in prose]
-    agencies = [e for e in doc._.entities if e.label in ("Agency", "Organization")]
-    sectors = [(e.start, e.end) for e in doc._.entities if e.label == "Sector"]
+    agencies = [e for e in values.entities if e.label in ("Agency", "Organization")]
+    sectors = [(e.start, e.end) for e in values.entities if e.label == "Sector"]
     taken = [span for d in documents for span in d.spans]
     found: list[DocumentMention] = []
 
@@ -173,7 +180,7 @@ def story_documents(doc: Doc, documents: list[DocumentMention], prose: list[Segm
         taken.append((start, end))
         return mention
 
-    headlines = _headlines(doc, rules)
+    headlines = _headlines(values, rules)
     # "China on Sunday rolled out a two-year plan ...": a generic subject before the verb
     skip = set(headlines)
     for verb_start, start, end, title in phrases:
@@ -205,24 +212,24 @@ def story_documents(doc: Doc, documents: list[DocumentMention], prose: list[Segm
     for match in rules["numbered"].finditer(text):
         mention = add(match.group("title"), match.start("title"), match.end("title"), "document.numbered")
         if mention:
-            _issuers_before(doc, rules, mention, agencies)
-    _alias_documents(doc, rules, documents, found, taken)
-    _titled(doc, rules, add)
-    _headline(doc, rules, headlines, documents, found, sectors)
-    _headline_titles(doc, rules, headlines, documents, found)
-    _short_forms(doc, rules, [*documents, *found])
-    _programs_not_documents(doc, rules, documents, found)
-    found.extend(_passive_issuers(doc, rules, [*documents, *found], agencies))
-    _spokesman_issuers(doc, rules, [*documents, *found], agencies)
-    _drop_bracketed_issuers(doc, [*documents, *found])
-    _iterations(doc, rules, documents, found)
+            _issuers_before(values, rules, mention, agencies)
+    _alias_documents(values, rules, documents, found, taken)
+    _titled(values, rules, add)
+    _headline(values, rules, headlines, documents, found, sectors)
+    _headline_titles(values, rules, headlines, documents, found)
+    _short_forms(values, rules, [*documents, *found])
+    _programs_not_documents(values, rules, documents, found, administered)
+    found.extend(_passive_issuers(values, rules, [*documents, *found], agencies))
+    _spokesman_issuers(values, rules, [*documents, *found], agencies)
+    _drop_bracketed_issuers(values, [*documents, *found])
+    _iterations(values, rules, documents, found)
     return found
 
 
-def _iterations(doc: Doc, rules: dict, documents: list[DocumentMention], found: list[DocumentMention]) -> None:
+def _iterations(values: DocValues, rules: dict, documents: list[DocumentMention], found: list[DocumentMention]) -> None:
     """"The catalogue is an updated version of the 'X Guide'": fold the document "the catalogue"
     refers to into the named one."""
-    text = doc._.text
+    text = values.text
     if "is the" not in text and "is an" not in text:
         return
     for match in rules["iteration_of"].finditer(text):
@@ -243,14 +250,14 @@ def _iterations(doc: Doc, rules: dict, documents: list[DocumentMention], found: 
                 pool.remove(referent)
 
 
-def _spokesman_issuers(doc: Doc, rules: dict, documents: list[DocumentMention], agencies) -> None:
+def _spokesman_issuers(values: DocValues, rules: dict, documents: list[DocumentMention], agencies) -> None:
     """"We will soon issue the Opinions on ..." at a ministry's press conference: the
     ministry whose conference it is (named in a heading line with "press conference") issues it."""
-    text = doc._.text
+    text = values.text
     if "e will" not in text:
         return
     host = None
-    for segment in doc._.layout.segments[:8]:
+    for segment in values.layout.segments[:8]:
         line = text[segment.start:segment.end]
         if len(line) < 160 and rules["press_conference"].search(line):
             host = next((a for a in agencies if segment.start <= a.start < segment.end and a.label == "Agency"), None)
@@ -262,28 +269,28 @@ def _spokesman_issuers(doc: Doc, rules: dict, documents: list[DocumentMention], 
         for start, _ in document.spans:
             if rules["we_issue"].search(text, max(0, start - 80), start) and host.key not in {k for k, _, _ in document.issuers}:
                 document.issuers.append((host.key, host.start, host.end))
-                document.evidence.append(doc._.sentences.around(start))
+                document.evidence.append(values.sentences.around(start))
 
 
-def _drop_bracketed_issuers(doc: Doc, documents: list[DocumentMention]) -> None:
+def _drop_bracketed_issuers(values: DocValues, documents: list[DocumentMention]) -> None:
     """"The Standing Committee of the Ruritanian Labour Party (RLP) approved ...": the bracket after
     an agency's name abbreviates a body inside that name, which issues nothing itself."""
-    text = doc._.text
-    ends = {e.end for e in doc._.entities if e.label == "Agency"}
+    text = values.text
+    ends = {e.end for e in values.entities if e.label == "Agency"}
     for document in documents:
         document.issuers = [(key, start, end) for key, start, end in document.issuers
                             if not (text[max(0, start - 2):start] == " (" and start - 2 in ends)]
 
 
-def _issuers_before(doc: Doc, rules: dict, mention: DocumentMention, agencies) -> None:
+def _issuers_before(values: DocValues, rules: dict, mention: DocumentMention, agencies) -> None:
     """The sentence before names who issued a document it only describes: its agencies before the
     issuing verb issue ``mention``, and its words after the verb describe it (a span of it)."""
-    sentences = doc._.sentences
+    sentences = values.sentences
     start = sentences.around(mention.start)[0]
     if start == 0:
         return
     before_start, before_end = sentences.around(start - 1)
-    verb = rules["issue_verb"].search(doc._.text, before_start, before_end)
+    verb = rules["issue_verb"].search(values.text, before_start, before_end)
     if not verb:
         return
     issuers = [(a.key, a.start, a.end) for a in agencies if before_start <= a.start and a.end <= verb.start() and a.label == "Agency"]
@@ -293,9 +300,9 @@ def _issuers_before(doc: Doc, rules: dict, mention: DocumentMention, agencies) -
         mention.evidence.append((before_start, before_end))
 
 
-def _titled(doc: Doc, rules: dict, add) -> None:
+def _titled(values: DocValues, rules: dict, add) -> None:
     """Titles in title case, five-year plans and government work reports anywhere in the text."""
-    text = doc._.text
+    text = values.text
     titles = []
     for found in rules["head_noun"].finditer(text):
         if found.start() and text[found.start() - 1].isalnum():
@@ -336,13 +343,13 @@ def _titled(doc: Doc, rules: dict, add) -> None:
             "document.work_report", nested=True)
 
 
-def _alias_documents(doc: Doc, rules: dict, documents: list[DocumentMention], found: list[DocumentMention], taken) -> None:
+def _alias_documents(values: DocValues, rules: dict, documents: list[DocumentMention], found: list[DocumentMention], taken) -> None:
     """Documents the alias tables know (laws, acts): mentions with the PolicyDocument label; and
     quoted names the entity rules took for programmes that are titles ("'Advanced Materials
     Guide'", "General Policy on Port Development")."""
-    text = doc._.text
+    text = values.text
     known = {d.key: d for d in [*documents, *found]}
-    entities = doc._.entities
+    entities = values.entities
     for index, mention in enumerate(entities):
         name = text[mention.start:mention.end]
         if mention.label == "Program" and not mention.key.startswith("id:") and rules["document_name"].search(name):
@@ -359,26 +366,26 @@ def _alias_documents(doc: Doc, rules: dict, documents: list[DocumentMention], fo
             known[mention.key].spans.append((mention.start, mention.end))
             continue
         document = DocumentMention(mention.key, name, mention.start, mention.end, "document.alias", names=[name],
-                                   spans=[(mention.start, mention.end)], evidence=[doc._.sentences.around(mention.start)])
+                                   spans=[(mention.start, mention.end)], evidence=[values.sentences.around(mention.start)])
         known[mention.key] = document
         found.append(document)
     entities[:] = [e for e in entities if e.label]
 
 
-def _programs_not_documents(doc: Doc, rules: dict, documents: list[DocumentMention], found: list[DocumentMention]) -> None:
+def _programs_not_documents(values: DocValues, rules: dict, documents: list[DocumentMention], found: list[DocumentMention],
+                            administered: list) -> None:
     """A phrase that is a programme's name (a quoted "Made in China 2025" strategy) or a programme's
     policy ("MIIT rolled out the Little Giants policy ...") is no document: the programme stays, and
     whoever issued the phrase administers it."""
-    text = doc._.text
-    programs = [e for e in doc._.entities if e.label == "Program"]
-    administered = doc._.administered = doc._.administered or []
+    text = values.text
+    programs = [e for e in values.entities if e.label == "Program"]
     for pool in (documents, found):
         for document in list(pool):
             if document.rule not in ("document.phrase", "document.quoted", "document.generic_subject", "document.list"):
                 continue
             listed = rules["institution_list"].match(document.title)
             if listed:
-                _institution_programme(doc, document, listed.group("name"), administered)
+                _institution_programme(values, document, listed.group("name"), administered)
                 pool.remove(document)
                 continue
             start, end = document.spans[0]
@@ -393,26 +400,26 @@ def _programs_not_documents(doc: Doc, rules: dict, documents: list[DocumentMenti
                 administered.append((key, program.key, *(document.evidence[0] if document.evidence else (start, end))))
 
 
-def _institution_programme(doc: Doc, document: DocumentMention, name: str, administered: list) -> None:
+def _institution_programme(values: DocValues, document: DocumentMention, name: str, administered: list) -> None:
     """The programme a list of institutions names ("pilot robotics colleges"), as an entity
     mention of its own; whoever released the list administers it."""
-    start = doc._.text.find(name, document.start, document.end + 1)
+    start = values.text.find(name, document.start, document.end + 1)
     if start < 0:
         return
     mention = Mention(start, start + len(name), "Program", f"Program:{name_signature(name)}", "program.institution_list")
-    entities = doc._.entities
+    entities = values.entities
     entities.insert(bisect_left([e.start for e in entities], start), mention)
     for key, _, _ in document.issuers:
         administered.append((key, mention.key, *(document.evidence[0] if document.evidence else (start, mention.end))))
 
 
-def _headline_titles(doc: Doc, rules: dict, headlines: list[Segment], documents: list[DocumentMention],
+def _headline_titles(values: DocValues, rules: dict, headlines: list[Segment], documents: list[DocumentMention],
                      found: list[DocumentMention]) -> None:
     """"3. Battery boom: Lithium battery plan seeks ...": a heading's short title of a
     document names the item's (or the story's) document when they share a word, else a document of
     its own."""
-    text = doc._.text
-    lines = [*headlines, *(s for s in doc._.layout.segments if s.kind == "heading")]
+    text = values.text
+    lines = [*headlines, *(s for s in values.layout.segments if s.kind == "heading")]
     for segment in lines:
         match = rules["headline_title"].search(text, segment.start, segment.end)
         if not match:
@@ -430,11 +437,11 @@ def _headline_titles(doc: Doc, rules: dict, headlines: list[Segment], documents:
                                                item=segment.item, section=segment.section))
 
 
-def _short_forms(doc: Doc, rules: dict, documents: list[DocumentMention]) -> None:
+def _short_forms(values: DocValues, rules: dict, documents: list[DocumentMention]) -> None:
     """"The 2023 Government Work Report (hereinafter the 'Report')": a bracketed short form sharing a word with the
     title is one more name of the document; an entity rule's programme on it is dropped."""
-    text = doc._.text
-    sentences = doc._.sentences
+    text = values.text
+    sentences = values.sentences
     for document in documents:
         _, sentence_end = sentences.around(document.start)
         match = rules["short_form"].search(text, document.end, min(sentence_end, document.end + 200))
@@ -445,22 +452,22 @@ def _short_forms(doc: Doc, rules: dict, documents: list[DocumentMention]) -> Non
             document.names.append(alias)
             start, end = match.start("alias"), match.end("alias")
             document.spans.append((start, end))
-            doc._.entities[:] = [e for e in doc._.entities if not (e.label == "Program" and start <= e.start and e.end <= end)]
+            values.entities[:] = [e for e in values.entities if not (e.label == "Program" and start <= e.start and e.end <= end)]
 
 
-def _headlines(doc: Doc, rules: dict) -> list[Segment]:
+def _headlines(values: DocValues, rules: dict) -> list[Segment]:
     """Short lines without a full stop among the first lines of a text: its headline."""
-    text = doc._.text
-    lines = [s for s in doc._.layout.segments if s.section == "front" and s.kind == "paragraph"][:4]
+    text = values.text
+    lines = [s for s in values.layout.segments if s.section == "front" and s.kind == "paragraph"][:4]
     return [s for s in lines if s.end - s.start <= rules["headline_max"] and not text[s.start:s.end].rstrip().endswith(".")]
 
 
-def _headline(doc: Doc, rules: dict, headlines: list[Segment], documents: list[DocumentMention],
+def _headline(values: DocValues, rules: dict, headlines: list[Segment], documents: list[DocumentMention],
               found: list[DocumentMention], sectors) -> None:
     """The story's headline: "China unveils action plan on shipbuilding upgrades" names the
     story's main document; its words become one more name of it (or the document, if the body
     names none)."""
-    text = doc._.text
+    text = values.text
     for segment in headlines:
         for verb_start, start, end, title in phrase_documents(text, [segment], sectors):
             if not rules["generic"].search(text[segment.start:verb_start]):
@@ -475,14 +482,14 @@ def _headline(doc: Doc, rules: dict, headlines: list[Segment], documents: list[D
             return
 
 
-def _passive_issuers(doc: Doc, rules: dict, documents: list[DocumentMention], agencies) -> list[DocumentMention]:
+def _passive_issuers(values: DocValues, rules: dict, documents: list[DocumentMention], agencies) -> list[DocumentMention]:
     """"The plan, issued by A and B, ...", "a guideline ..., issued jointly by A, B and C",
     "Released by four ministries including A, the plan ...", "The plan was adopted at a State
     Council executive meeting": the agencies after "by" (or the meeting's body) issue the document
     named just before, or the one an anaphor ("the plan") refers to."""
     created: list[DocumentMention] = []
-    text = doc._.text
-    sentences = doc._.sentences
+    text = values.text
+    sentences = values.sentences
     starts = [a.start for a in agencies]
     by_start = sorted(((a, b, d) for d in documents for a, b in d.spans), key=lambda t: (t[0], t[1]))
     span_starts = [a for a, _, _ in by_start]
@@ -498,7 +505,7 @@ def _passive_issuers(doc: Doc, rules: dict, documents: list[DocumentMention], ag
         by_end = stop.start() if stop else sentence_end
         named = [(a.key, a.start, a.end) for a in agencies[bisect_left(starts, match.end()):bisect_left(starts, by_end)]
                  if a.end <= by_end]
-        cues.append((match.start(), by_end, named + _agency_anaphora(doc, rules, agencies, match.end(), by_end)))
+        cues.append((match.start(), by_end, named + _agency_anaphora(values, rules, agencies, match.end(), by_end)))
     for agency in agencies:  # "The plan was adopted at a State Council executive meeting chaired by ..."
         meeting = rules["meeting_after"].match(text, agency.end)
         adopted = rules["adopted_at"].search(text, max(0, agency.start - 50), agency.start) if meeting else None
@@ -539,10 +546,10 @@ def _passive_issuers(doc: Doc, rules: dict, documents: list[DocumentMention], ag
     return created
 
 
-def _agency_anaphora(doc: Doc, rules: dict, agencies, start: int, end: int) -> list[Issuer]:
+def _agency_anaphora(values: DocValues, rules: dict, agencies, start: int, end: int) -> list[Issuer]:
     """"by three agencies including the administration and ...": "the administration" is the latest
     agency named before with that head noun ("the National Data Administration")."""
-    text = doc._.text
+    text = values.text
     found = []
     for match in rules["agency_anaphora"].finditer(text, start, end):
         if any(a.start <= match.start() < a.end for a in agencies):

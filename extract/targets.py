@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from extract.documents import DocumentMention
 from extract.spans import MentionIndex
 from extract.story import policy_rules, refers_to
+from extract.values import DocValues
 
 # documents a story names in running text (not titles met in passing: laws, five-year plans)
 _STORY_RULES = ("document.phrase", "document.generic_subject", "document.according_to", "document.was_issued", "document.numbered",
@@ -35,10 +36,8 @@ def policy_relations(doc: Doc, documents: list[DocumentMention]) -> list:
     """targetsSector and partOf from the sentences about each document, the glance of a briefing
     item, headlines, and programmes' stated focus."""
     rules = policy_rules()
-    text = doc._.text
-    sentences = doc._.sentences
-    layout = doc._.layout
-    mentions = doc._.entities
+    values = DocValues.of(doc)  # read once: each doc._ read costs more than most rules here
+    text, sentences, layout, mentions = values.text, values.sentences, values.layout, values.entities
     found = []
     if not mentions:
         return found
@@ -157,20 +156,20 @@ def policy_relations(doc: Doc, documents: list[DocumentMention]) -> list:
         for sector in (m for m in mentions if m.label == "Sector" and program.start <= m.start and m.end <= program.end):
             found.append(_relation(program.key, "targetsSector", sector.key, sentences.around(program.start),
                                    "targets_sector.program_name", 0.6))
-    found.extend(_glance_targets(doc, documents))
-    found.extend(_heading_targets(doc, documents))
-    found.extend(_program_focus(doc, rules, by_sentence, in_skipped))
+    found.extend(_glance_targets(values, documents))
+    found.extend(_heading_targets(values, documents))
+    found.extend(_program_focus(values, rules, by_sentence, in_skipped))
     return found
 
 
-def _glance_targets(doc: Doc, documents: list[DocumentMention]) -> list:
+def _glance_targets(values: DocValues, documents: list[DocumentMention]) -> list:
     """A briefing item without an "Article:" field: the first document its "At a glance" names owns
     the sectors of the glance paragraph and bullets (a later one, those after it); with no document,
     the programme the glance opens with does."""
     rules = policy_rules()
-    layout = doc._.layout
-    text = doc._.text
-    sentences = doc._.sentences
+    layout = values.layout
+    text = values.text
+    sentences = values.sentences
     with_field = {(d.section, d.item) for d in documents if d.rule == "document.field"}
     groups: list[list] = []  # runs of consecutive glance lines: one item's glance
     last = -1
@@ -181,7 +180,7 @@ def _glance_targets(doc: Doc, documents: list[DocumentMention]) -> list:
             groups[-1].append(segment)
             last = index
     found = []
-    entities = doc._.entities
+    entities = values.entities
     starts = [e.start for e in entities]
     spans = sorted(((a, b, d) for d in documents for a, b in d.spans), key=lambda t: (t[0], t[1]))
     span_starts = [a for a, _, _ in spans]
@@ -212,15 +211,15 @@ def _glance_targets(doc: Doc, documents: list[DocumentMention]) -> list:
     return found
 
 
-def _heading_targets(doc: Doc, documents: list[DocumentMention]) -> list:
+def _heading_targets(values: DocValues, documents: list[DocumentMention]) -> list:
     """"Textile industry plan to cut energy use": a headline that names a document by a
     descriptive title gives that document (the item's, or the story's first) the headline's sectors."""
     rules = policy_rules()
-    layout = doc._.layout
-    text = doc._.text
+    layout = values.layout
+    text = values.text
     found = []
     story_first = min((d for d in documents if d.rule in _STORY_RULES), key=lambda d: d.start, default=None)
-    sectors = MentionIndex(e for e in doc._.entities if e.label == "Sector")
+    sectors = MentionIndex(e for e in values.entities if e.label == "Sector")
     for segment in layout.segments:
         heading = segment.kind == "heading" and segment.section == "top" and segment.item
         front = segment.section == "front" and segment.kind == "paragraph" and segment.end - segment.start <= 140
@@ -249,10 +248,10 @@ def _focused_program(text: str, rules: dict, mentions: list, sentence_end: int):
     return None, 0
 
 
-def _program_focus(doc: Doc, rules: dict, by_sentence: dict, in_skipped) -> list:
+def _program_focus(values: DocValues, rules: dict, by_sentence: dict, in_skipped) -> list:
     """"Digital China prioritizes cloud computing ...", "the Little Giants scheme, which supports
     suppliers of robotics": the sectors after a programme's focus verb."""
-    text = doc._.text
+    text = values.text
     found = []
     for bounds, mentions in by_sentence.items():
         if in_skipped(bounds[0]):
