@@ -57,9 +57,15 @@ class Candidate(NamedTuple):
     priority: int
 
 
-def _variants(alias: str, label: str) -> set[str]:
-    """Singular and plural forms of sector names, so tables list each sector once."""
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,9}")
+
+
+def _variants(alias: str, label: str, plural_acronyms: frozenset[str] = frozenset()) -> set[str]:
+    """Singular and plural forms of sector names, so tables list each sector once; an acronym's
+    plural ("NEVs") for the classes in ``plural_acronyms``."""
     forms = {alias}
+    if label in plural_acronyms and _ACRONYM.fullmatch(alias):
+        forms.add(alias + "s")
     if label == "Sector" and alias.islower() and alias.isascii():
         if alias.endswith("s") and not alias.endswith("ss"):
             forms.add(alias[:-1])
@@ -85,7 +91,7 @@ class AliasMatcher:
     """One lower-case PhraseMatcher over every alias of every table; forms that must match in
     their own case (acronyms, short capitalised names) are checked on the matched text."""
 
-    def __init__(self, nlp: Language, known: tuple[KnownEntity, ...]):
+    def __init__(self, nlp: Language, known: tuple[KnownEntity, ...], plural_acronyms: frozenset[str] = frozenset()):
         # One matcher on lower case; case-sensitive forms are checked on the matched text after.
         # (Two matchers, one per attribute, read the whole Doc twice.)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -97,7 +103,7 @@ class AliasMatcher:
             self.labels[key] = (entity.cls, f"id:{entity.id}")
             forms = []
             for alias in (*entity.aliases, *entity.former_names, *((entity.zh,) if entity.zh else ())):
-                for form in _variants(alias, entity.cls):
+                for form in _variants(alias, entity.cls, plural_acronyms):
                     if _case_sensitive(form):
                         self.exact.setdefault(key, set()).add(" ".join(form.split()))
                     else:
@@ -598,13 +604,28 @@ def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals,
         if short is not None:
             names.setdefault(short, source)
     occupied = Intervals.of((c.start, c.end) for c in chosen)
-    extra = []
+    extra, replaced = [], set()
     for name, source in names.items():
         for start in _occurrences(text, name):
             end = start + len(name)
-            if not occupied.overlaps(start, end) and allowed.holds(start, end):
+            if not allowed.holds(start, end):
+                continue
+            if not occupied.overlaps(start, end):
                 extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
-    return sorted([*chosen, *extra], key=lambda c: c.start)
+                continue
+            inside = _shorter_place_or_sector_inside(chosen, start, end)
+            if inside:  # "Hubei Tarsen" again, read there as the province "Hubei": the whole name the text introduced wins
+                replaced.update(inside)
+                extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
+    return sorted([*(c for c in chosen if c not in replaced), *extra], key=lambda c: c.start)
+
+
+def _shorter_place_or_sector_inside(chosen: list[Candidate], start: int, end: int) -> list[Candidate]:
+    """The candidates overlapping start:end when every one of them is a place or sector strictly inside it; else none."""
+    inside = [c for c in chosen if c.start < end and start < c.end]
+    if all(start <= c.start and c.end <= end and c.end - c.start < end - start and c.label in ("Place", "Sector") for c in inside):
+        return inside
+    return []
 
 
 @lru_cache(maxsize=1)
@@ -730,7 +751,7 @@ class EntityRecognizer:
     def __init__(self, nlp: Language):
         known = load_known_entities()
         self.places = PlaceRules(known)
-        self.aliases = AliasMatcher(nlp, (*known, *self.places.gazetteer))
+        self.aliases = AliasMatcher(nlp, (*known, *self.places.gazetteer), frozenset(load_rules("names.yml")["plural_acronym_classes"]))
         self.known_names = frozenset(a.lower() for e in (*known, *self.places.gazetteer) for a in (e.label, *e.aliases))
         self.people = PersonFinder()
         orgs = load_rules("organizations.yml")

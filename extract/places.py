@@ -156,7 +156,7 @@ class PlaceRules:
         a deal with it is made there.)"""
         level = self.level_before.search(text, max(0, start - 30), start)
         at = level.start() if level else start
-        words = text[max(0, at - 40):at].split(" ")[:-1]  # the text ends with the space before the level or head
+        words = re.split(r"\s", text[max(0, at - 40):at])[:-1]  # a line may begin with the name
         for size in (3, 2, 1):
             name = " ".join(words[-size:])
             if len(words) >= size and name in self.places:

@@ -285,3 +285,18 @@ def test_definition_with_an_unknown_subject_continues_the_programme():
             "Concretely, the hardware layer refers to facilities for cloud computing and blockchain.\n")
     _, _, triples = _run(text)
     assert ("new infrastructure", "targetsSector", "cloud computing") in triples
+
+
+def test_among_them_continues_the_document_before():
+    text = ("China on Tuesday issued a guideline on building industrial clusters.\n\n"
+            "The guideline names 12 clusters to support by 2030. Among them, robotics and biomanufacturing lead the list.\n")
+    _, _, triples = _run(text)
+    assert _has(triples, "guideline on building industrial clusters", "targetsSector", "robotics")
+
+
+def test_the_document_saying_something_is_no_speaker_remark():
+    text = ("China on Friday released an outline on developing coastal logistics.\n\n"
+            "The outline says the ports will be modernised by 2030.\n\n"
+            "It also says Hainan will become a hub for cold chain logistics and shipbuilding.\n")
+    _, _, triples = _run(text)
+    assert _has(triples, "outline on developing coastal logistics", "targetsSector", "shipbuilding")
