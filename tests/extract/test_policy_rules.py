@@ -300,3 +300,20 @@ def test_the_document_saying_something_is_no_speaker_remark():
             "It also says Hainan will become a hub for cold chain logistics and shipbuilding.\n")
     _, _, triples = _run(text)
     assert _has(triples, "outline on developing coastal logistics", "targetsSector", "shipbuilding")
+
+
+@pytest.mark.parametrize(
+    ("text", "document", "target", "not_target"),
+    [
+        ("China on Monday released a plan on hydrogen energy.\n\n"
+         "The plan calls for hydrogen produced from renewable energy and more fuel cells.\n",
+         "plan on hydrogen energy", "fuel cells", "renewable energy"),
+        ("China on Monday released a plan on the metaverse.\n\n"
+         "The plan aims to make the metaverse a growth pole of the digital economy.\n",
+         "plan on the metaverse", "metaverse", "digital economy"),
+    ],
+)
+def test_a_source_or_a_frame_is_no_target(text, document, target, not_target):
+    _, _, triples = _run(text)
+    assert _has(triples, document, "targetsSector", target)
+    assert not _has(triples, document, "targetsSector", not_target)
