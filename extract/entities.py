@@ -58,14 +58,19 @@ class Candidate(NamedTuple):
 
 
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,9}")
+_CAMEL_CASE = re.compile(r"^[A-Za-z][a-z]+[A-Z][A-Za-z]*$")
 
 
-def _variants(alias: str, label: str, plural_acronyms: frozenset[str] = frozenset()) -> set[str]:
+def _variants(alias: str, label: str, plural_acronyms: frozenset[str] = frozenset(),
+              camel_case: frozenset[str] = frozenset()) -> set[str]:
     """Singular and plural forms of sector names, so tables list each sector once; an acronym's
-    plural ("NEVs") for the classes in ``plural_acronyms``."""
+    plural ("NEVs") for the classes in ``plural_acronyms``; a one-word name with inner capitals
+    in title case ("Biontech") for the classes in ``camel_case``."""
     forms = {alias}
     if label in plural_acronyms and _ACRONYM.fullmatch(alias):
         forms.add(alias + "s")
+    if label in camel_case and _CAMEL_CASE.match(alias):
+        forms.add(alias.capitalize())
     if label == "Sector" and alias.islower() and alias.isascii():
         if alias.endswith("s") and not alias.endswith("ss"):
             forms.add(alias[:-1])
@@ -91,7 +96,8 @@ class AliasMatcher:
     """One lower-case PhraseMatcher over every alias of every table; forms that must match in
     their own case (acronyms, short capitalised names) are checked on the matched text."""
 
-    def __init__(self, nlp: Language, known: tuple[KnownEntity, ...], plural_acronyms: frozenset[str] = frozenset()):
+    def __init__(self, nlp: Language, known: tuple[KnownEntity, ...], plural_acronyms: frozenset[str] = frozenset(),
+                 camel_case: frozenset[str] = frozenset()):
         # One matcher on lower case; case-sensitive forms are checked on the matched text after.
         # (Two matchers, one per attribute, read the whole Doc twice.)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -103,7 +109,7 @@ class AliasMatcher:
             self.labels[key] = (entity.cls, f"id:{entity.id}")
             forms = []
             for alias in (*entity.aliases, *entity.former_names, *((entity.zh,) if entity.zh else ())):
-                for form in _variants(alias, entity.cls, plural_acronyms):
+                for form in _variants(alias, entity.cls, plural_acronyms, camel_case):
                     if _case_sensitive(form):
                         self.exact.setdefault(key, set()).add(" ".join(form.split()))
                     else:
@@ -751,7 +757,9 @@ class EntityRecognizer:
     def __init__(self, nlp: Language):
         known = load_known_entities()
         self.places = PlaceRules(known)
-        self.aliases = AliasMatcher(nlp, (*known, *self.places.gazetteer), frozenset(load_rules("names.yml")["plural_acronym_classes"]))
+        names = load_rules("names.yml")
+        self.aliases = AliasMatcher(nlp, (*known, *self.places.gazetteer), frozenset(names["plural_acronym_classes"]),
+                                    frozenset(names["camel_case_classes"]))
         self.known_names = frozenset(a.lower() for e in (*known, *self.places.gazetteer) for a in (e.label, *e.aliases))
         self.people = PersonFinder()
         orgs = load_rules("organizations.yml")

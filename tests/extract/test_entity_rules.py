@@ -214,3 +214,12 @@ def test_a_firm_named_again_is_the_firm_not_the_province_inside_its_name():
     names = {e.key: e for e in record.entities}
     located = {(names[r.head].label, names[r.tail].names[0]) for r in record.relations if r.relation == "locatedIn"}
     assert ("Firm", "Laos") in located
+
+
+def test_a_name_with_inner_capitals_is_also_found_in_title_case():
+    assert "Biontech" in _names("Shanghai Fosun Pharma and Biontech agreed to widen their vaccine pact.", "Firm")
+
+
+def test_a_capital_blamed_or_urged_stands_for_its_government():
+    assert "Washington" not in _names("Officials in Ottawa blamed Washington for the new tariffs on steel.", "Place")
+    assert "Washington" in _names("The battery start-up opened an office in Washington last year.", "Place")
