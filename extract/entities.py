@@ -172,6 +172,8 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "program_phrase": re.compile(rf"\b(?:a|an|the|its|their)\s+(?P<name>{_PROGRAM_PHRASE_START}"
                                      r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"),
         "launched_program": _launched_program_pattern(launched_head, rules["launched_programs"], alternation),
+        "called_program": re.compile(rf"\b(?:{alternation(rules['program_called'])}),?\s+[\"“'‘](?P<name>[a-z][a-z\- ]{{2,60}}?)"
+                                     r"[\"”'’]\s*\((?P<acronym>[A-Z][A-Za-z]{1,7})\)"),
         # the quote first, then the look back: a pattern that opens with a character the engine can skip to
         "quoted": re.compile(r"[\"'](?<![\w][\"'])(?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
         "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
@@ -325,6 +327,9 @@ def pattern_candidates(text: str, allowed: Intervals, places: PlaceRules | None 
         add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in _when_found(text, patterns["program_phrase_cue"], patterns["program_phrase"]):
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
+    if "(" in text:
+        for match in patterns["called_program"].finditer(text):
+            add(match.start("name"), match.group("name"), "Program", "program.called")
     for match in patterns["quoted"].finditer(text):
         name = match.group("name")
         content = [w for w in name.split() if w.lower() not in CONNECTORS]

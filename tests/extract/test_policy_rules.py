@@ -317,3 +317,10 @@ def test_a_source_or_a_frame_is_no_target(text, document, target, not_target):
     _, _, triples = _run(text)
     assert _has(triples, document, "targetsSector", target)
     assert not _has(triples, document, "targetsSector", not_target)
+
+
+def test_programme_called_in_quotes_with_its_acronym_is_administered_by_its_introducer():
+    text = 'The Ministry of Finance introduced a new form of procurement, called "green ladder lending" (GLL), for small suppliers.'
+    _, programs, triples = _run(text)
+    assert "green ladder lending" in programs
+    assert _has(triples, "Ministry of Finance", "administers", "green ladder lending")
