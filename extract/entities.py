@@ -639,6 +639,25 @@ def _shorter_place_or_sector_inside(chosen: list[Candidate], start: int, end: in
     return []
 
 
+_LIST_MEMBER = re.compile(r", (?P<name>[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){0,3})(?:,? and |, )\Z")
+
+
+def firm_list_members(text: str, chosen: list[Candidate], allowed: Intervals, known_names: frozenset[str] = frozenset()) -> list[Candidate]:
+    """A capitalised name listed between two firms is a firm: "Hillhouse, Sfund and Qiming Venture
+    Partners" (a list names things of one kind). Names of the tables (``known_names``) are left alone."""
+    found = []
+    for first, second in zip(chosen, chosen[1:], strict=False):
+        if first.label != "Firm" or second.label != "Firm" or second.start - first.end > 60:
+            continue
+        member = _LIST_MEMBER.match(text[first.end:second.start])
+        if member and member.group("name").lower() not in known_names:
+            start = first.end + member.start("name")
+            end = start + len(member.group("name"))
+            if allowed.holds(start, end):
+                found.append(Candidate(start, end, "Firm", _norm_key("Firm", member.group("name")), "firm.list_member", 0))
+    return sorted([*chosen, *found], key=lambda c: c.start) if found else chosen
+
+
 @lru_cache(maxsize=1)
 def _suffix_words() -> tuple[frozenset[str], frozenset[str]]:
     rules = load_rules("names.yml")
@@ -809,6 +828,7 @@ class EntityRecognizer:
         latin = [c for c in candidates if (not (cjk and _CJK.search(text, c.start, c.end)) or c.rule == "alias")
                  and not media.overlaps(c.start, c.end)]
         chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed, self.known_names))
+        chosen = firm_list_members(text, chosen, allowed, self.known_names)
         chosen = one_sense(text, chosen, self.markets, self.places.keep)
         doc._.entities = set_entities(doc, chosen)
         return doc

@@ -223,3 +223,8 @@ def test_a_name_with_inner_capitals_is_also_found_in_title_case():
 def test_a_capital_blamed_or_urged_stands_for_its_government():
     assert "Washington" not in _names("Officials in Ottawa blamed Washington for the new tariffs on steel.", "Place")
     assert "Washington" in _names("The battery start-up opened an office in Washington last year.", "Place")
+
+
+def test_a_name_listed_between_two_firms_is_a_firm():
+    assert "Tallow" in _names("Investors include Harbor Peak Capital, Tallow and Qiming Venture Partners.", "Firm")
+    assert "Hefei" not in _names("Orvane Energy Co., Ltd. has plants in Wuhu, Hefei and Anqing.", "Firm")
