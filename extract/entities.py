@@ -57,9 +57,20 @@ class Candidate(NamedTuple):
     priority: int
 
 
-def _variants(alias: str, label: str) -> set[str]:
-    """Singular and plural forms of sector names, so tables list each sector once."""
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,9}")
+_CAMEL_CASE = re.compile(r"^[A-Za-z][a-z]+[A-Z][A-Za-z]*$")
+
+
+def _variants(alias: str, label: str, plural_acronyms: frozenset[str] = frozenset(),
+              camel_case: frozenset[str] = frozenset()) -> set[str]:
+    """Singular and plural forms of sector names, so tables list each sector once; an acronym's
+    plural ("NEVs") for the classes in ``plural_acronyms``; a one-word name with inner capitals
+    in title case ("Biontech") for the classes in ``camel_case``."""
     forms = {alias}
+    if label in plural_acronyms and _ACRONYM.fullmatch(alias):
+        forms.add(alias + "s")
+    if label in camel_case and _CAMEL_CASE.match(alias):
+        forms.add(alias.capitalize())
     if label == "Sector" and alias.islower() and alias.isascii():
         if alias.endswith("s") and not alias.endswith("ss"):
             forms.add(alias[:-1])
@@ -85,7 +96,8 @@ class AliasMatcher:
     """One lower-case PhraseMatcher over every alias of every table; forms that must match in
     their own case (acronyms, short capitalised names) are checked on the matched text."""
 
-    def __init__(self, nlp: Language, known: tuple[KnownEntity, ...]):
+    def __init__(self, nlp: Language, known: tuple[KnownEntity, ...], plural_acronyms: frozenset[str] = frozenset(),
+                 camel_case: frozenset[str] = frozenset()):
         # One matcher on lower case; case-sensitive forms are checked on the matched text after.
         # (Two matchers, one per attribute, read the whole Doc twice.)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -97,7 +109,7 @@ class AliasMatcher:
             self.labels[key] = (entity.cls, f"id:{entity.id}")
             forms = []
             for alias in (*entity.aliases, *entity.former_names, *((entity.zh,) if entity.zh else ())):
-                for form in _variants(alias, entity.cls):
+                for form in _variants(alias, entity.cls, plural_acronyms, camel_case):
                     if _case_sensitive(form):
                         self.exact.setdefault(key, set()).add(" ".join(form.split()))
                     else:
@@ -162,6 +174,8 @@ def _name_patterns() -> dict[str, re.Pattern]:
         "program_phrase": re.compile(rf"\b(?:a|an|the|its|their)\s+(?P<name>{_PROGRAM_PHRASE_START}"
                                      r"(?:fund|scheme|pilot program|pilot programme|pilot zone|pilot))\b"),
         "launched_program": _launched_program_pattern(launched_head, rules["launched_programs"], alternation),
+        "called_program": re.compile(rf"\b(?:{alternation(rules['program_called'])}),?\s+[\"“'‘](?P<name>[a-z][a-z\- ]{{2,60}}?)"
+                                     r"[\"”'’]\s*\((?P<acronym>[A-Z][A-Za-z]{1,7})\)"),
         # the quote first, then the look back: a pattern that opens with a character the engine can skip to
         "quoted": re.compile(r"[\"'](?<![\w][\"'])(?P<name>[A-Z0-9][^\"'\n]{2,60}?)[\"'](?![\w-])"),
         "document_tail": re.compile(rf"\b(?:{alternation(w.title() for w in load_rules('documents.yml')['document_nouns'])})$"),
@@ -327,6 +341,9 @@ def pattern_candidates(text: str, allowed: Intervals, places: PlaceRules | None 
         add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in _when_found(text, patterns["program_phrase_cue"], patterns["program_phrase"]):
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
+    if "(" in text:
+        for match in patterns["called_program"].finditer(text):
+            add(match.start("name"), match.group("name"), "Program", "program.called")
     for match in patterns["quoted"].finditer(text):
         name = match.group("name")
         content = [w for w in name.split() if w.lower() not in CONNECTORS]
@@ -631,13 +648,47 @@ def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals,
         if short is not None:
             names.setdefault(short, source)
     occupied = Intervals.of((c.start, c.end) for c in chosen)
-    extra = []
+    extra, replaced = [], set()
     for name, source in names.items():
         for start in _occurrences(text, name):
             end = start + len(name)
-            if not occupied.overlaps(start, end) and allowed.holds(start, end):
+            if not allowed.holds(start, end):
+                continue
+            if not occupied.overlaps(start, end):
                 extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
-    return sorted([*chosen, *extra], key=lambda c: c.start)
+                continue
+            inside = _shorter_place_or_sector_inside(chosen, start, end)
+            if inside:  # "Hubei Tarsen" again, read there as the province "Hubei": the whole name the text introduced wins
+                replaced.update(inside)
+                extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
+    return sorted([*(c for c in chosen if c not in replaced), *extra], key=lambda c: c.start)
+
+
+def _shorter_place_or_sector_inside(chosen: list[Candidate], start: int, end: int) -> list[Candidate]:
+    """The candidates overlapping start:end when every one of them is a place or sector strictly inside it; else none."""
+    inside = [c for c in chosen if c.start < end and start < c.end]
+    if all(start <= c.start and c.end <= end and c.end - c.start < end - start and c.label in ("Place", "Sector") for c in inside):
+        return inside
+    return []
+
+
+_LIST_MEMBER = re.compile(r", (?P<name>[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){0,3})(?:,? and |, )\Z")
+
+
+def firm_list_members(text: str, chosen: list[Candidate], allowed: Intervals, known_names: frozenset[str] = frozenset()) -> list[Candidate]:
+    """A capitalised name listed between two firms is a firm: "Hillhouse, Sfund and Qiming Venture
+    Partners" (a list names things of one kind). Names of the tables (``known_names``) are left alone."""
+    found = []
+    for first, second in zip(chosen, chosen[1:], strict=False):
+        if first.label != "Firm" or second.label != "Firm" or second.start - first.end > 60:
+            continue
+        member = _LIST_MEMBER.match(text[first.end:second.start])
+        if member and member.group("name").lower() not in known_names:
+            start = first.end + member.start("name")
+            end = start + len(member.group("name"))
+            if allowed.holds(start, end):
+                found.append(Candidate(start, end, "Firm", _norm_key("Firm", member.group("name")), "firm.list_member", 0))
+    return sorted([*chosen, *found], key=lambda c: c.start) if found else chosen
 
 
 @lru_cache(maxsize=1)
@@ -775,7 +826,9 @@ class EntityRecognizer:
     def __init__(self, nlp: Language):
         known = load_known_entities()
         self.places = PlaceRules(known)
-        self.aliases = AliasMatcher(nlp, (*known, *self.places.gazetteer))
+        names = load_rules("names.yml")
+        self.aliases = AliasMatcher(nlp, (*known, *self.places.gazetteer), frozenset(names["plural_acronym_classes"]),
+                                    frozenset(names["camel_case_classes"]))
         self.known_names = frozenset(a.lower() for e in (*known, *self.places.gazetteer) for a in (e.label, *e.aliases))
         self.people = PersonFinder()
         orgs = load_rules("organizations.yml")
@@ -824,6 +877,7 @@ class EntityRecognizer:
         latin = [c for c in candidates if (not (cjk and _CJK.search(text, c.start, c.end)) or c.rule == "alias")
                  and not media.overlaps(c.start, c.end)]
         chosen = link_short_names(repeat_found_names(text, choose_entities(drop_crossing(latin)), allowed, self.known_names))
+        chosen = firm_list_members(text, chosen, allowed, self.known_names)
         chosen = one_sense(text, chosen, self.markets, self.places.keep)
         underscore.entities = set_entities(doc, chosen, offsets)
         return doc

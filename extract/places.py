@@ -94,6 +94,7 @@ class PlaceRules:
         self.government_word = re.compile(rf" (?P<head>{alternation(government['heads'])})\b")
         seat = rules["government_seat"]
         self.seat_use = re.compile(rf"(?:['’]s [a-z]| (?:{alternation(seat['verbs'])})\b|, (?:{alternation(seat['after_comma'])})\b)")
+        self.seat_object = re.compile(rf"(?<![\w-])(?:{alternation(seat['object_of'])}) \Z")
         self.qualified = re.compile(rf" (?:{alternation(rules['qualified_nouns'])})(?![\w-])|\$")
         self.suffix = re.compile(rf" (?:{alternation(rules['place_suffixes'])})\b")
         self.region_after = re.compile(r", (?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
@@ -114,7 +115,8 @@ class PlaceRules:
         not a country qualifying a title or a currency ("US President", "US$")."""
         if self.qualified.match(text, end):
             return False
-        return not (text[start:end] in self.capitals and self.seat_use.match(text, end))
+        return not (text[start:end] in self.capitals and (self.seat_use.match(text, end)
+                                                           or self.seat_object.search(text, max(0, start - 20), start)))
 
     def extended(self, text: str, end: int) -> int:
         """Where a known place's name ends with its suffix: "Yixing City"."""
@@ -156,7 +158,7 @@ class PlaceRules:
         a deal with it is made there.)"""
         level = self.level_before.search(text, max(0, start - 30), start)
         at = level.start() if level else start
-        words = text[max(0, at - 40):at].split(" ")[:-1]  # the text ends with the space before the level or head
+        words = re.split(r"\s", text[max(0, at - 40):at])[:-1]  # a line may begin with the name
         for size in (3, 2, 1):
             name = " ".join(words[-size:])
             if len(words) >= size and name in self.places:

@@ -92,6 +92,7 @@ def policy_rules() -> dict:
         "anaphora_source": CaseFolded(re.compile(raw["anaphora_source"].replace("{nouns}", nouns), re.IGNORECASE)),
         "continuing": re.compile(raw["continuing"]),
         "remark": re.compile(raw["remark"]),
+        "document_says": re.compile(raw["document_says"].replace("{nouns}", nouns), re.IGNORECASE),
         "program_focus": re.compile(raw["program_focus"], re.IGNORECASE),
         "numbered": re.compile(raw["numbered_document"]),
         "adopted_at": re.compile(raw["adopted_at"], re.IGNORECASE),

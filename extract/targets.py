@@ -76,8 +76,11 @@ def policy_relations(doc: Doc, documents: list[DocumentMention]) -> list:
         return not gap.strip() or len(gap) < 200 and all(len(line) <= 60 and not line.rstrip().endswith(".")
                                                          for line in gap.splitlines())
 
-    # sentences with sectors or programmes, and those naming a document (which start a chain of sentences about it)
-    for bounds in sorted(set(by_sentence) | {sentences.around(a) for a, _, _ in spans}):
+    # sentences with sectors or programmes, those naming a document (which start a chain of sentences about it),
+    # and those whose subject is a document named before ("The plan says ..."), which go on with its chain
+    # although they name no sector: "It also says ..." after them is about that document
+    about = _document_subject_sentences(text, sentences, rules) if story else set()
+    for bounds in sorted(set(by_sentence) | {sentences.around(a) for a, _, _ in spans} | about):
         sentence_start, sentence_end = bounds
         if in_skipped(sentence_start):
             continue
@@ -131,7 +134,7 @@ def policy_relations(doc: Doc, documents: list[DocumentMention]) -> list:
         if previous is None or previous[1] is not owner:
             targeted = set()
         previous = (sentence_end, owner)
-        if rule not in ("targets_sector.story_sentence", "targets_sector.program_focus") and rules["remark"].search(sentence):
+        if rule not in ("targets_sector.story_sentence", "targets_sector.program_focus") and _remark(sentence, rules):
             continue
         for mention in here_mentions:
             if mention.start < after:
@@ -269,3 +272,15 @@ def _program_focus(values: DocValues, rules: dict, by_sentence: dict, in_skipped
                     found.append(_relation(program.key, "targetsSector", sector.key, bounds, "targets_sector.program_focus", 0.55))
     return found
 
+
+def _document_subject_sentences(text: str, sentences, rules: dict) -> set[tuple[int, int]]:
+    """The bounds of the sentences whose subject is a document named before ("The plan says ...")."""
+    subject = rules["anaphora_subject"]
+    return {(start, end) for start, end in sentences if subject.match(text[start:end])}
+
+
+def _remark(sentence: str, rules: dict) -> bool:
+    """Whether a speaker remarks in the sentence: "said Zhang Wei", "experts say". The document
+    itself saying something ("It also says ...", "The plan says ...") is no remark."""
+    says = rules["document_says"]
+    return any(not says.search(sentence, 0, match.start()) for match in rules["remark"].finditer(sentence))

@@ -189,3 +189,42 @@ def test_provincial_department_named_with_and():
 
 def test_province_before_a_national_agency_is_its_own_agency():
     assert "Jiangxi SASAC" in _names("The Jiangxi SASAC approved the merger of the two smelters.", "Agency")
+
+
+# --- forms of names found before ------------------------------------------------------------------
+
+def test_plural_acronym_of_a_programme_or_sector_is_that_entity():
+    found = _found("Provinces compete to build NQPFs, and OLEDs now ship from three new lines.")
+    assert ("Program", "NQPFs") in found and ("Sector", "OLEDs") in found
+
+
+def test_plural_acronym_of_an_agency_is_no_agency():
+    assert not _names("The start-up raised money through SAFEs last year.", "Agency")
+
+
+def test_place_government_at_the_start_of_a_line_is_an_agency():
+    text = "Local officials moved fast.\nWuhan municipal government took a stake in Orvane Tech Co., Ltd. in May."
+    assert "Wuhan municipal government" in _names(text, "Agency")
+
+
+def test_a_firm_named_again_is_the_firm_not_the_province_inside_its_name():
+    text = ("Battery maker Hubei Tarsen Co., Ltd. opened a cell plant last year. "
+            "Hubei Tarsen also runs two plants in Laos.")
+    record = extract(text, "rules")
+    names = {e.key: e for e in record.entities}
+    located = {(names[r.head].label, names[r.tail].names[0]) for r in record.relations if r.relation == "locatedIn"}
+    assert ("Firm", "Laos") in located
+
+
+def test_a_name_with_inner_capitals_is_also_found_in_title_case():
+    assert "Biontech" in _names("Shanghai Fosun Pharma and Biontech agreed to widen their vaccine pact.", "Firm")
+
+
+def test_a_capital_blamed_or_urged_stands_for_its_government():
+    assert "Washington" not in _names("Officials in Ottawa blamed Washington for the new tariffs on steel.", "Place")
+    assert "Washington" in _names("The battery start-up opened an office in Washington last year.", "Place")
+
+
+def test_a_name_listed_between_two_firms_is_a_firm():
+    assert "Tallow" in _names("Investors include Harbor Peak Capital, Tallow and Qiming Venture Partners.", "Firm")
+    assert "Hefei" not in _names("Orvane Energy Co., Ltd. has plants in Wuhu, Hefei and Anqing.", "Firm")

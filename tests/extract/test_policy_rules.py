@@ -285,3 +285,42 @@ def test_definition_with_an_unknown_subject_continues_the_programme():
             "Concretely, the hardware layer refers to facilities for cloud computing and blockchain.\n")
     _, _, triples = _run(text)
     assert ("new infrastructure", "targetsSector", "cloud computing") in triples
+
+
+def test_among_them_continues_the_document_before():
+    text = ("China on Tuesday issued a guideline on building industrial clusters.\n\n"
+            "The guideline names 12 clusters to support by 2030. Among them, robotics and biomanufacturing lead the list.\n")
+    _, _, triples = _run(text)
+    assert _has(triples, "guideline on building industrial clusters", "targetsSector", "robotics")
+
+
+def test_the_document_saying_something_is_no_speaker_remark():
+    text = ("China on Friday released an outline on developing coastal logistics.\n\n"
+            "The outline says the ports will be modernised by 2030.\n\n"
+            "It also says Hainan will become a hub for cold chain logistics and shipbuilding.\n")
+    _, _, triples = _run(text)
+    assert _has(triples, "outline on developing coastal logistics", "targetsSector", "shipbuilding")
+
+
+@pytest.mark.parametrize(
+    ("text", "document", "target", "not_target"),
+    [
+        ("China on Monday released a plan on hydrogen energy.\n\n"
+         "The plan calls for hydrogen produced from renewable energy and more fuel cells.\n",
+         "plan on hydrogen energy", "fuel cells", "renewable energy"),
+        ("China on Monday released a plan on the metaverse.\n\n"
+         "The plan aims to make the metaverse a growth pole of the digital economy.\n",
+         "plan on the metaverse", "metaverse", "digital economy"),
+    ],
+)
+def test_a_source_or_a_frame_is_no_target(text, document, target, not_target):
+    _, _, triples = _run(text)
+    assert _has(triples, document, "targetsSector", target)
+    assert not _has(triples, document, "targetsSector", not_target)
+
+
+def test_programme_called_in_quotes_with_its_acronym_is_administered_by_its_introducer():
+    text = 'The Ministry of Finance introduced a new form of procurement, called "green ladder lending" (GLL), for small suppliers.'
+    _, programs, triples = _run(text)
+    assert "green ladder lending" in programs
+    assert _has(triples, "Ministry of Finance", "administers", "green ladder lending")
