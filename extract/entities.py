@@ -341,7 +341,7 @@ def pattern_candidates(text: str, allowed: Intervals, places: PlaceRules | None 
         add(match.start("name"), match.group("name"), "Program", "program.launched")
     for match in _when_found(text, patterns["program_phrase_cue"], patterns["program_phrase"]):
         add(match.start("name"), match.group("name"), "Program", "program.phrase")
-    if "(" in text:
+    if any(quote in text for quote in ('" (', '"(', '” (', '”(', "' (", "’ (")):  # a closing quote, then the acronym
         for match in patterns["called_program"].finditer(text):
             add(match.start("name"), match.group("name"), "Program", "program.called")
     for match in patterns["quoted"].finditer(text):
@@ -648,25 +648,38 @@ def repeat_found_names(text: str, chosen: list[Candidate], allowed: Intervals,
         if short is not None:
             names.setdefault(short, source)
     occupied = Intervals.of((c.start, c.end) for c in chosen)
+    spans = {(c.start, c.end) for c in chosen}
+    by_start, starts = None, None
     extra, replaced = [], set()
     for name, source in names.items():
         for start in _occurrences(text, name):
             end = start + len(name)
-            if not allowed.holds(start, end):
-                continue
+            if (start, end) in spans or not allowed.holds(start, end):
+                continue  # (most often the name's first mention, which found it)
             if not occupied.overlaps(start, end):
                 extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
                 continue
-            inside = _shorter_place_or_sector_inside(chosen, start, end)
+            if by_start is None:
+                by_start = sorted(chosen, key=lambda c: c.start)
+                starts = [c.start for c in by_start]
+            inside = _shorter_place_or_sector_inside(by_start, starts, start, end)
             if inside:  # "Hubei Tarsen" again, read there as the province "Hubei": the whole name the text introduced wins
                 replaced.update(inside)
                 extra.append(Candidate(start, end, source.label, source.key, "firm.repeated", 0))
     return sorted([*(c for c in chosen if c not in replaced), *extra], key=lambda c: c.start)
 
 
-def _shorter_place_or_sector_inside(chosen: list[Candidate], start: int, end: int) -> list[Candidate]:
-    """The candidates overlapping start:end when every one of them is a place or sector strictly inside it; else none."""
-    inside = [c for c in chosen if c.start < end and start < c.end]
+_LONGEST_NAME = 400  # characters: longer than any entity name the rules find
+
+
+def _shorter_place_or_sector_inside(by_start: list[Candidate], starts: list[int], start: int, end: int) -> list[Candidate]:
+    """The candidates overlapping start:end when every one of them is a place or sector strictly inside it; else none.
+
+    ``by_start`` holds the chosen candidates sorted by start (``starts``); a name is far shorter
+    than ``_LONGEST_NAME``, so only those that begin that close before the span can reach into it
+    (a scan of all of them made long texts quadratic)."""
+    first, last = bisect_left(starts, start - _LONGEST_NAME), bisect_left(starts, end)
+    inside = [c for c in by_start[first:last] if start < c.end]
     if all(start <= c.start and c.end <= end and c.end - c.start < end - start and c.label in ("Place", "Sector") for c in inside):
         return inside
     return []
