@@ -88,8 +88,6 @@ def policy_rules() -> dict:
         "anaphor_before": re.compile(rf"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?P<noun>{nouns}),?\s*$", re.IGNORECASE),
         "anaphor_after": re.compile(rf",?\s*(?:the|this|that)\s+(?:[\w-]+\s+)?(?P<noun>{nouns})\b", re.IGNORECASE),
         "anaphora_subject": re.compile(raw["anaphora_subject"].replace("{nouns}", nouns), re.IGNORECASE),
-        # the same, for ``match(text, start, end)`` on a whole text: match() anchors at ``start``, "^" would not
-        "anaphora_subject_at": re.compile(raw["anaphora_subject"].replace("{nouns}", nouns).removeprefix("^"), re.IGNORECASE),
         # asked of every sentence with a sector; only its place and its noun (in any case) are read
         "anaphora_source": CaseFolded(re.compile(raw["anaphora_source"].replace("{nouns}", nouns), re.IGNORECASE)),
         "continuing": re.compile(raw["continuing"]),

@@ -275,7 +275,7 @@ def _program_focus(values: DocValues, rules: dict, by_sentence: dict, in_skipped
 
 def _document_subject_sentences(text: str, sentences, rules: dict) -> set[tuple[int, int]]:
     """The bounds of the sentences whose subject is a document named before ("The plan says ...")."""
-    subject = rules["anaphora_subject_at"]
+    subject = rules["anaphora_subject"]
     return {(start, end) for start, end in sentences if subject.match(text, start, end)}
 
 

@@ -73,7 +73,7 @@ class KnowledgeGraph:
         """
         from kg.write.build import build as write
 
-        return write([Path(p) for p in _listed(paths)], self.out, progress=progress or _quiet, fresh=False, jobs=jobs,
+        return write([Path(p) for p in _listed(paths)], self.out, progress=progress, fresh=False, jobs=jobs,
                      time_limit=time_limit)
 
     def remove(self, briefing_ids):
@@ -294,7 +294,7 @@ def build(paths, out: str | Path = "out", jobs: int = 1, turtle: bool = True, ti
     """Build a graph from briefing files or folders into ``out`` and open it (its ``summary`` says what was read)."""
     from kg.write.build import build as write
 
-    summary = write([Path(p) for p in _listed(paths)], Path(out), progress=progress or _quiet, jobs=jobs, turtle=turtle,
+    summary = write([Path(p) for p in _listed(paths)], Path(out), progress=progress, jobs=jobs, turtle=turtle,
                     time_limit=time_limit)
     return KnowledgeGraph(out, summary)
 
@@ -321,6 +321,3 @@ def open(out: str | Path = "out") -> KnowledgeGraph:  # noqa: A001 - kg.open(out
 def _listed(items) -> list:
     return [items] if isinstance(items, str | Path) else builtins.list(items)
 
-
-def _quiet(message: str) -> None:
-    """Progress of the API's writes: silent (the CLI passes a printer)."""

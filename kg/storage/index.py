@@ -126,10 +126,16 @@ def records_of(out: Path, path: Path) -> Iterator:
 def _read_records(path: Path) -> Iterator:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        for (data,) in db.execute("SELECT record FROM records ORDER BY position"):
-            yield unpack_record(data)
+        yield from _records_in(db)
     finally:
         db.close()
+
+
+def _records_in(db: sqlite3.Connection) -> Iterator:
+    """The records of an index's briefings in input order, one at a time; the same connection may write in between."""
+    briefings = [b for (b,) in db.execute("SELECT briefing FROM records ORDER BY position")]
+    for briefing in briefings:
+        yield unpack_record(db.execute("SELECT record FROM records WHERE briefing = ?", (briefing,)).fetchone()[0])
 
 
 class IndexWriter:
@@ -167,9 +173,7 @@ class IndexWriter:
 
     def records(self) -> Iterator:
         """The records of this index's briefings, in input order, one at a time (`put` may run in between)."""
-        briefings = [b for (b,) in self.db.execute("SELECT briefing FROM records ORDER BY position")]
-        for briefing in briefings:
-            yield unpack_record(self.db.execute("SELECT record FROM records WHERE briefing = ?", (briefing,)).fetchone()[0])
+        return _records_in(self.db)
 
     def remove(self, briefing: str) -> None:
         self.db.execute("DELETE FROM evidence WHERE briefing = ?", (briefing,))

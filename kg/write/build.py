@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -122,7 +121,7 @@ def build(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
     from kg.storage.index import IndexWriter, index_file, records_of
     from kg.storage.store import GraphWriter, locked, open_store, store_folder, store_path, stored_briefings, writable_copy
 
-    report = progress or (lambda message: print(message, file=sys.stderr))
+    report = progress or (lambda message: None)  # quiet unless asked: the CLI passes a printer
     started = time.perf_counter()
     summary = BuildSummary()
     with locked(out):
@@ -167,7 +166,7 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
     briefings that stay.
     """
     from kg.storage.index import IndexWriter, index_file, records_of
-    from kg.storage.store import GraphWriter, locked, open_store, store_folder, stored_briefings, writable_copy
+    from kg.storage.store import locked, open_store, store_folder, stored_briefings, writable_copy
 
     summary = BuildSummary()
     with locked(out):
@@ -178,12 +177,8 @@ def remove(briefing_ids: list[str], out: Path) -> BuildSummary:
             raise InputError(f"not in the graph: {', '.join(unknown)}; briefings: {', '.join(sorted(present)) or 'none'}")
         records = records_of(out, previous)
         with writable_copy(out, fresh=True) as (store, folder), IndexWriter(folder, None, previous) as index:
-            resolver = _resolver(None)
-            with GraphWriter(store) as writer:
-                for record in records:
-                    if record.id in briefing_ids:
-                        continue
-                    _write_briefing(record, resolver, writer, index, replace=False)
+            staying = (record for record in records if record.id not in briefing_ids)
+            resolver = _write_records(store, index, staying, keep_records=True)
             _finish(store, index, resolver, full_merge=False)
         summary.briefings = len(briefing_ids)
         summary.outputs = _export(out, open_store(out), summary)
@@ -197,13 +192,21 @@ def _rewrite(store, index):
     every briefing's record again (no text is read or extracted again) gives the graph
     `kg build` of today's texts gives.
     """
+    store.clear()
+    return _write_records(store, index, index.records(), keep_records=False)
+
+
+def _write_records(store, index, records: Iterable, keep_records: bool):
+    """Resolve ``records`` in order with a new resolver and write each into the store and the index; the resolver.
+
+    ``keep_records``: the index is new and keeps them too (`kg remove`); not when it already holds them (`_rewrite`).
+    """
     from kg.storage.store import GraphWriter
 
-    store.clear()
     resolver = _resolver(None)
     with GraphWriter(store) as writer:
-        for record in index.records():
-            _write_briefing(record, resolver, writer, index, replace=False, keep_record=False)
+        for record in records:
+            _write_briefing(record, resolver, writer, index, replace=False, keep_record=keep_records)
     return resolver
 
 
